@@ -1,0 +1,1 @@
+export { type ScriptedModel, type ScriptedTurn, type ScriptStep, scriptedModel } from "./scripted-model.ts";
