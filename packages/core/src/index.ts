@@ -1,1 +1,15 @@
-export const x: number = 1;
+export { Agent, AgentRunError, type AgentRunOptions, RunStream } from "./agent/agent.ts";
+export { type AgentToolInput, type AgentToolOptions, agentTool } from "./agent/as-tool.ts";
+export type * from "./agent/events.ts";
+export type { AgentOptions, ContextManager, RunInput, RunOptions, RunResult } from "./agent/types.ts";
+export * from "./errors/errors.ts";
+export { type Handler, HookBus, type Hooks, type Plugin } from "./hooks/hooks.ts";
+export type * from "./model/messages.ts";
+export type * from "./model/model.ts";
+export { addUsage, type Cost, emptyUsage, type Usage } from "./model/usage.ts";
+export { modelRetry } from "./plugins/model-retry.ts";
+export { compileSchema } from "./schema/compile.ts";
+export { formatIssues } from "./schema/format-issues.ts";
+export type * from "./schema/schema.ts";
+export { type ToolDefinition, tool } from "./tools/define-tool.ts";
+export type * from "./tools/tool.ts";

@@ -1,0 +1,235 @@
+import { randomUUID } from "node:crypto";
+import { ModelError, ModelNotConfiguredError, SkeinError } from "../errors/errors.ts";
+import type { HookBus } from "../hooks/hooks.ts";
+import type { Message } from "../model/messages.ts";
+import type { Model, ModelRequest, ResponseFormat, ToolSpec } from "../model/model.ts";
+import { addUsage, emptyUsage, type Usage } from "../model/usage.ts";
+import type { CompiledSchema } from "../schema/schema.ts";
+import type { AnyTool, ToolLogger } from "../tools/tool.ts";
+import type { AfterModelCallEvent, AgentEvent, BeforeModelCallEvent, ErrorInfo, StopReason } from "./events.ts";
+import { streamModelTurn, type TurnOutcome, type TurnState } from "./model-turn.ts";
+import { checkOutput, outputCorrection } from "./structured-output.ts";
+import { executeToolCalls } from "./tool-executor.ts";
+import type { ContextManager, RunInput, RunOptions } from "./types.ts";
+
+/** Everything the loop needs, resolved once per agent (never mutated by a run). */
+export interface LoopConfig {
+  name: string;
+  instructions: string;
+  model?: Model;
+  tools: ReadonlyMap<string, AnyTool>;
+  toolSpecs: ToolSpec[];
+  output?: CompiledSchema;
+  responseFormat?: ResponseFormat;
+  outputRetries: number;
+  bus: HookBus;
+  context?: ContextManager;
+  sequentialTools: boolean;
+  toolTimeoutMs: number;
+  maxToolFailures: number;
+  maxTurns: number;
+  maxTokens?: number;
+  temperature?: number;
+  maxOutputTokens?: number;
+  providerOptions?: Record<string, unknown>;
+  logger: ToolLogger;
+}
+
+export interface LoopRunOptions extends RunOptions {
+  model?: Model;
+}
+
+const info = (error: unknown): ErrorInfo =>
+  error instanceof SkeinError
+    ? { code: error.code, message: error.message }
+    : { code: "internal_error", message: error instanceof Error ? error.message : String(error) };
+
+const delay = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+/**
+ * The agent loop. State lives in this generator only, so concurrent runs of one agent never share it.
+ * `committed` only ever grows by whole units (a user message; an assistant message together with all its tool
+ * results), so it is a valid, re-invokable history at every ending.
+ */
+export async function* runLoop(config: LoopConfig, input: RunInput, options: LoopRunOptions): AsyncGenerator<AgentEvent> {
+  const runId = options.runId ?? randomUUID();
+  const signal = options.signal;
+  const bus = config.bus;
+  const emit = (event: AgentEvent): void | Promise<void> => (bus.has(event.type) ? bus.emit(event) : undefined);
+  const inputMessages: Message[] = typeof input === "string" ? [{ role: "user", content: input }] : input;
+  const committed: Message[] = [...(options.history ?? []), ...inputMessages];
+  const maxTurns = options.maxTurns ?? config.maxTurns;
+  const maxTokens = options.maxTokens ?? config.maxTokens;
+  let usage: Usage = emptyUsage();
+  let text = "";
+  let output: unknown;
+  let toolFailures = 0;
+  let outputAttempts = 0;
+  let stopReason: StopReason = "done";
+  let error: ErrorInfo | undefined;
+
+  const start: AgentEvent = { type: "run-start", runId, agent: config.name, sessionId: options.sessionId, input: inputMessages };
+  let pending = emit(start);
+  if (pending) await pending;
+  yield start;
+
+  const model = options.model ?? config.model;
+  try {
+    if (!model) {
+      throw new ModelNotConfiguredError(
+        `Agent "${config.name}" has no model: pass one in its options or per run, or set SKEIN_MODEL / SKEIN_BASE_URL / SKEIN_API_KEY or DASHSCOPE_API_KEY`,
+      );
+    }
+    for (let turn = 1; ; turn++) {
+      if (signal?.aborted) {
+        stopReason = "cancelled";
+        break;
+      }
+      if (turn > maxTurns) {
+        stopReason = "max-turns";
+        break;
+      }
+      if (maxTokens !== undefined && usage.totalTokens >= maxTokens) {
+        stopReason = "max-tokens";
+        break;
+      }
+      const turnStart: AgentEvent = { type: "turn-start", runId, turn };
+      pending = emit(turnStart);
+      if (pending) await pending;
+      yield turnStart;
+
+      let request: ModelRequest = {
+        system: config.instructions || undefined,
+        messages: committed.slice(),
+        tools: config.toolSpecs.length > 0 ? config.toolSpecs : undefined,
+        responseFormat: config.responseFormat,
+        temperature: config.temperature,
+        maxOutputTokens: config.maxOutputTokens,
+        providerOptions: config.providerOptions,
+      };
+      if (config.context) request = await config.context.prepare(request, { model, signal });
+      const before: BeforeModelCallEvent = { type: "before-model-call", runId, turn, request };
+      pending = emit(before);
+      if (pending) await pending;
+      yield before;
+
+      let outcome: TurnOutcome | undefined;
+      for (let attempt = 1; outcome === undefined; attempt++) {
+        const state: TurnState = { emitted: false };
+        try {
+          outcome = yield* streamModelTurn(model, before.request, { runId, turn }, state, emit, signal);
+        } catch (caught) {
+          if (signal?.aborted) throw caught;
+          const after: AfterModelCallEvent = { type: "after-model-call", runId, turn, attempt, error: asSkeinError(caught) };
+          pending = emit(after);
+          if (pending) await pending;
+          yield after;
+          if (!after.retry) throw after.error;
+          if (state.emitted) yield { type: "turn-discarded", runId, turn, error: info(caught) };
+          await delay(after.retry.delayMs, signal);
+          signal?.throwIfAborted();
+        }
+      }
+      const after: AfterModelCallEvent = { type: "after-model-call", runId, turn, attempt: 1, message: outcome.message };
+      pending = emit(after);
+      if (pending) await pending;
+      yield after;
+
+      usage = addUsage(usage, outcome.usage);
+      const { message } = outcome;
+      const turnEnd: AgentEvent = {
+        type: "turn-end",
+        runId,
+        turn,
+        message,
+        usage: outcome.usage,
+        finishReason: outcome.finishReason,
+      };
+      pending = emit(turnEnd);
+      if (pending) await pending;
+      yield turnEnd;
+
+      if (!message.toolCalls) {
+        committed.push(message);
+        text = message.content;
+        if (!config.output) break;
+        const checked = await checkOutput(config.output, message.content);
+        if (checked.ok) {
+          output = checked.value;
+          break;
+        }
+        if (outputAttempts >= config.outputRetries) {
+          stopReason = "output-invalid";
+          error = { code: "output_invalid", message: `Structured output stayed invalid: ${checked.message}` };
+          break;
+        }
+        outputAttempts++;
+        committed.push({ role: "user", content: outputCorrection(checked.message) });
+        continue;
+      }
+
+      const results = yield* executeToolCalls(message.toolCalls, {
+        runId,
+        sessionId: options.sessionId,
+        agentName: config.name,
+        tools: config.tools,
+        timeoutMs: config.toolTimeoutMs,
+        sequential: config.sequentialTools,
+        logger: config.logger,
+        signal,
+        emit,
+      });
+      committed.push(message, ...results.map((r) => r.message));
+      if (signal?.aborted) {
+        stopReason = "cancelled";
+        break;
+      }
+      for (const result of results) toolFailures = result.failed ? toolFailures + 1 : 0;
+      if (toolFailures >= config.maxToolFailures) {
+        stopReason = "tool-error";
+        const last = results[results.length - 1]!.message.content;
+        error = {
+          code: "tool_failures_exceeded",
+          message: `${toolFailures} consecutive tool calls failed; last error: ${last}`,
+        };
+        break;
+      }
+    }
+  } catch (caught) {
+    if (signal?.aborted) {
+      stopReason = "cancelled";
+    } else {
+      stopReason = caught instanceof ModelError ? "model-error" : "error";
+      error = info(caught);
+      if (!(caught instanceof SkeinError)) config.logger.error("agent loop failed", { runId, error: String(caught) });
+    }
+  }
+  if (stopReason === "cancelled") error = { code: "run_cancelled", message: "The run was cancelled" };
+  if (error && stopReason !== "cancelled") {
+    const errorEvent: AgentEvent = { type: "error", runId, error };
+    pending = emit(errorEvent);
+    if (pending) await pending;
+    yield errorEvent;
+  }
+  const end: AgentEvent = { type: "run-end", runId, stopReason, text, output, usage, messages: committed, error };
+  pending = emit(end);
+  if (pending) await pending;
+  yield end;
+}
+
+const asSkeinError = (error: unknown): SkeinError =>
+  error instanceof SkeinError
+    ? error
+    : new SkeinError("internal_error", error instanceof Error ? error.message : String(error), { cause: error });
