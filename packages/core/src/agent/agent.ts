@@ -4,8 +4,8 @@ import type { Model, ResponseFormat } from "../model/model.ts";
 import { modelRetry } from "../plugins/model-retry.ts";
 import { compileSchema } from "../schema/compile.ts";
 import type { AnyTool, Tool, ToolLogger } from "../tools/tool.ts";
-import type { AgentEvent, RunEndEvent, StopReason } from "./events.ts";
 import { type AgentToolInput, type AgentToolOptions, agentTool } from "./as-tool.ts";
+import type { AgentEvent, RunEndEvent, StopReason } from "./events.ts";
 import { type LoopConfig, runLoop } from "./run-loop.ts";
 import type { AgentOptions, RunInput, RunOptions, RunResult } from "./types.ts";
 
@@ -21,13 +21,22 @@ export class AgentRunError<O = unknown> extends SkeinError {
   readonly stopReason: StopReason;
   readonly result: RunResult<O>;
   constructor(result: RunResult<O>) {
-    super(result.error?.code ?? "run_failed", result.error?.message ?? `The run ended with ${result.stopReason}`);
+    super(
+      result.error?.code ?? "run_failed",
+      result.error?.message ?? `The run ended with ${result.stopReason}`,
+    );
     this.stopReason = result.stopReason;
     this.result = result;
   }
 }
 
-const failedEndings: ReadonlySet<StopReason> = new Set(["cancelled", "model-error", "tool-error", "output-invalid", "error"]);
+const failedEndings: ReadonlySet<StopReason> = new Set([
+  "cancelled",
+  "model-error",
+  "tool-error",
+  "output-invalid",
+  "error",
+]);
 
 /** The events of one run, plus the run's result once the stream has been read to its end. */
 export class RunStream<O = unknown> implements AsyncIterable<AgentEvent> {
@@ -75,7 +84,8 @@ export class Agent<O = unknown> {
     this.tools = options.tools ?? [];
     const tools = new Map<string, AnyTool>();
     for (const t of this.tools) {
-      if (tools.has(t.name)) throw new SkeinError("duplicate_tool", `Agent "${this.name}" has two tools named "${t.name}"`);
+      if (tools.has(t.name))
+        throw new SkeinError("duplicate_tool", `Agent "${this.name}" has two tools named "${t.name}"`);
       tools.set(t.name, t);
     }
     const output = options.output ? compileSchema(options.output) : undefined;
@@ -83,13 +93,20 @@ export class Agent<O = unknown> {
       ? { type: "json_schema", name: "output", schema: output.jsonSchema }
       : undefined;
     const retry = options.retry ?? true;
-    const plugins: Plugin[] = [...(retry ? [modelRetry(retry === true ? {} : retry)] : []), ...(options.plugins ?? [])];
+    const plugins: Plugin[] = [
+      ...(retry ? [modelRetry(retry === true ? {} : retry)] : []),
+      ...(options.plugins ?? []),
+    ];
     this.config = {
       name: this.name,
       instructions: this.instructions,
       model: options.model,
       tools,
-      toolSpecs: this.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.input.jsonSchema })),
+      toolSpecs: this.tools.map((t) => ({
+        name: t.name,
+        description: t.description,
+        parameters: t.input.jsonSchema,
+      })),
       output,
       responseFormat,
       outputRetries: options.outputRetries ?? 2,

@@ -1,5 +1,5 @@
-import type { Tool, ToolContext, ToolStreamEvent } from "../tools/tool.ts";
 import { compileSchema } from "../schema/compile.ts";
+import type { Tool, ToolContext, ToolStreamEvent } from "../tools/tool.ts";
 import { assertToolName } from "../tools/tool-name.ts";
 import type { Agent } from "./agent.ts";
 
@@ -35,7 +35,8 @@ export function agentTool(agent: Agent<any>, options: AgentToolOptions = {}): To
     timeoutMs: options.timeoutMs,
     async *stream(args: AgentToolInput, ctx: ToolContext): AsyncGenerator<ToolStreamEvent> {
       for await (const event of agent.stream(args.input, { signal: ctx.signal, sessionId: ctx.sessionId })) {
-        if (event.type === "tool-call") yield { type: "progress", data: { agent: agent.name, toolCall: event.call.name } };
+        if (event.type === "tool-call")
+          yield { type: "progress", data: { agent: agent.name, toolCall: event.call.name } };
         else if (event.type === "run-end") {
           if (event.error) throw Object.assign(new Error(event.error.message), { code: event.error.code });
           yield { type: "result", content: event.output ?? event.text };

@@ -45,7 +45,12 @@ export async function* streamModelTurn(
       }
       case "reasoning-delta": {
         reasoning += event.text;
-        const out: AgentEvent = { type: "reasoning-delta", runId: ids.runId, turn: ids.turn, text: event.text };
+        const out: AgentEvent = {
+          type: "reasoning-delta",
+          runId: ids.runId,
+          turn: ids.turn,
+          text: event.text,
+        };
         const pending = emit(out);
         if (pending) await pending;
         state.emitted = true;

@@ -6,7 +6,13 @@ import type { Model, ModelRequest, ResponseFormat, ToolSpec } from "../model/mod
 import { addUsage, emptyUsage, type Usage } from "../model/usage.ts";
 import type { CompiledSchema } from "../schema/schema.ts";
 import type { AnyTool, ToolLogger } from "../tools/tool.ts";
-import type { AfterModelCallEvent, AgentEvent, BeforeModelCallEvent, ErrorInfo, StopReason } from "./events.ts";
+import type {
+  AfterModelCallEvent,
+  AgentEvent,
+  BeforeModelCallEvent,
+  ErrorInfo,
+  StopReason,
+} from "./events.ts";
 import { streamModelTurn, type TurnOutcome, type TurnState } from "./model-turn.ts";
 import { checkOutput, outputCorrection } from "./structured-output.ts";
 import { executeToolCalls } from "./tool-executor.ts";
@@ -63,11 +69,16 @@ const delay = (ms: number, signal?: AbortSignal) =>
  * `committed` only ever grows by whole units (a user message; an assistant message together with all its tool
  * results), so it is a valid, re-invokable history at every ending.
  */
-export async function* runLoop(config: LoopConfig, input: RunInput, options: LoopRunOptions): AsyncGenerator<AgentEvent> {
+export async function* runLoop(
+  config: LoopConfig,
+  input: RunInput,
+  options: LoopRunOptions,
+): AsyncGenerator<AgentEvent> {
   const runId = options.runId ?? randomUUID();
   const signal = options.signal;
   const bus = config.bus;
-  const emit = (event: AgentEvent): void | Promise<void> => (bus.has(event.type) ? bus.emit(event) : undefined);
+  const emit = (event: AgentEvent): void | Promise<void> =>
+    bus.has(event.type) ? bus.emit(event) : undefined;
   const inputMessages: Message[] = typeof input === "string" ? [{ role: "user", content: input }] : input;
   const committed: Message[] = [...(options.history ?? []), ...inputMessages];
   const maxTurns = options.maxTurns ?? config.maxTurns;
@@ -80,7 +91,13 @@ export async function* runLoop(config: LoopConfig, input: RunInput, options: Loo
   let stopReason: StopReason = "done";
   let error: ErrorInfo | undefined;
 
-  const start: AgentEvent = { type: "run-start", runId, agent: config.name, sessionId: options.sessionId, input: inputMessages };
+  const start: AgentEvent = {
+    type: "run-start",
+    runId,
+    agent: config.name,
+    sessionId: options.sessionId,
+    input: inputMessages,
+  };
   let pending = emit(start);
   if (pending) await pending;
   yield start;
@@ -132,7 +149,13 @@ export async function* runLoop(config: LoopConfig, input: RunInput, options: Loo
           outcome = yield* streamModelTurn(model, before.request, { runId, turn }, state, emit, signal);
         } catch (caught) {
           if (signal?.aborted) throw caught;
-          const after: AfterModelCallEvent = { type: "after-model-call", runId, turn, attempt, error: asSkeinError(caught) };
+          const after: AfterModelCallEvent = {
+            type: "after-model-call",
+            runId,
+            turn,
+            attempt,
+            error: asSkeinError(caught),
+          };
           pending = emit(after);
           if (pending) await pending;
           yield after;
@@ -142,7 +165,13 @@ export async function* runLoop(config: LoopConfig, input: RunInput, options: Loo
           signal?.throwIfAborted();
         }
       }
-      const after: AfterModelCallEvent = { type: "after-model-call", runId, turn, attempt: 1, message: outcome.message };
+      const after: AfterModelCallEvent = {
+        type: "after-model-call",
+        runId,
+        turn,
+        attempt: 1,
+        message: outcome.message,
+      };
       pending = emit(after);
       if (pending) await pending;
       yield after;
@@ -182,6 +211,7 @@ export async function* runLoop(config: LoopConfig, input: RunInput, options: Loo
 
       const results = yield* executeToolCalls(message.toolCalls, {
         runId,
+        turn,
         sessionId: options.sessionId,
         agentName: config.name,
         tools: config.tools,
@@ -213,7 +243,8 @@ export async function* runLoop(config: LoopConfig, input: RunInput, options: Loo
     } else {
       stopReason = caught instanceof ModelError ? "model-error" : "error";
       error = info(caught);
-      if (!(caught instanceof SkeinError)) config.logger.error("agent loop failed", { runId, error: String(caught) });
+      if (!(caught instanceof SkeinError))
+        config.logger.error("agent loop failed", { runId, error: String(caught) });
     }
   }
   if (stopReason === "cancelled") error = { code: "run_cancelled", message: "The run was cancelled" };
@@ -223,7 +254,16 @@ export async function* runLoop(config: LoopConfig, input: RunInput, options: Loo
     if (pending) await pending;
     yield errorEvent;
   }
-  const end: AgentEvent = { type: "run-end", runId, stopReason, text, output, usage, messages: committed, error };
+  const end: AgentEvent = {
+    type: "run-end",
+    runId,
+    stopReason,
+    text,
+    output,
+    usage,
+    messages: committed,
+    error,
+  };
   pending = emit(end);
   if (pending) await pending;
   yield end;
@@ -232,4 +272,6 @@ export async function* runLoop(config: LoopConfig, input: RunInput, options: Loo
 const asSkeinError = (error: unknown): SkeinError =>
   error instanceof SkeinError
     ? error
-    : new SkeinError("internal_error", error instanceof Error ? error.message : String(error), { cause: error });
+    : new SkeinError("internal_error", error instanceof Error ? error.message : String(error), {
+        cause: error,
+      });

@@ -7,6 +7,7 @@ import type { AfterToolCallEvent, AgentEvent, BeforeToolCallEvent, ParsedToolCal
 
 export interface ToolRunSettings {
   runId: string;
+  turn: number;
   sessionId?: string;
   agentName: string;
   tools: ReadonlyMap<string, AnyTool>;
@@ -84,11 +85,22 @@ export async function* executeToolCalls(
   calls: ToolCall[],
   settings: ToolRunSettings,
 ): AsyncGenerator<AgentEvent, ToolCallOutcome[]> {
-  const queue = new AsyncQueue<AgentEvent | { type: "done"; index: number; outcome: ToolCallOutcome }>();
+  type Item =
+    | AgentEvent
+    | { type: "done"; index: number; outcome: ToolCallOutcome }
+    | { type: "failed"; error: unknown };
+  const queue = new AsyncQueue<Item>();
   const outcomes: ToolCallOutcome[] = new Array(calls.length);
+  // A failing hook ends the run: the batch's own controller stops the other tools of the turn.
+  const batch = new AbortController();
+  const scoped = {
+    ...settings,
+    signal: settings.signal ? AbortSignal.any([settings.signal, batch.signal]) : batch.signal,
+  };
   const start = (index: number) =>
-    runOne(calls[index]!, settings, (event) => queue.push(event)).then((outcome) =>
-      queue.push({ type: "done", index, outcome }),
+    runOne(calls[index]!, scoped, (event) => queue.push(event)).then(
+      (outcome) => queue.push({ type: "done", index, outcome }),
+      (error) => queue.push({ type: "failed", error }),
     );
   let next = 0;
   let running = 0;
@@ -101,6 +113,10 @@ export async function* executeToolCalls(
   launch();
   while (running > 0) {
     const item = await queue.next();
+    if (item.type === "failed") {
+      batch.abort(item.error);
+      throw item.error;
+    }
     if (item.type === "done") {
       outcomes[item.index] = item.outcome;
       running--;
@@ -133,10 +149,19 @@ async function runOne(
       error: { code, message },
       durationMs: performance.now() - started,
     });
-    return { message: { role: "tool", toolCallId: call.id, name: call.name, content: message, isError: true }, failed: true };
+    return {
+      message: { role: "tool", toolCallId: call.id, name: call.name, content: message, isError: true },
+      failed: true,
+    };
   };
 
   const parsed = parseArguments(call.arguments);
+  await emitAndPush({
+    type: "tool-call",
+    runId,
+    turn: settings.turn,
+    call: { ...call, input: parsed.ok ? parsed.value : undefined },
+  });
   const tool = settings.tools.get(call.name);
   if (!tool) {
     const available = [...settings.tools.keys()].join(", ") || "none";
@@ -145,7 +170,10 @@ async function runOne(
   if (!parsed.ok) return fail("tool_invalid_arguments", parsed.message);
   const validation = await tool.input.validate(parsed.value);
   if (!validation.ok) {
-    return fail("tool_invalid_arguments", `Invalid arguments for ${call.name}: ${formatIssues(validation.issues)}`);
+    return fail(
+      "tool_invalid_arguments",
+      `Invalid arguments for ${call.name}: ${formatIssues(validation.issues)}`,
+    );
   }
 
   const parsedCall: ParsedToolCall = { ...call, input: validation.value };
@@ -163,7 +191,8 @@ async function runOne(
         content = toContent(await invoke(tool, parsedCall, settings, push));
       } catch (caught) {
         const info = errorInfo(caught);
-        error = caught instanceof SkeinError ? caught : new ToolError(info.code, info.message, { cause: caught });
+        error =
+          caught instanceof SkeinError ? caught : new ToolError(info.code, info.message, { cause: caught });
         content = info.message;
       }
     }
@@ -190,7 +219,10 @@ async function runOne(
       content: after.content,
       durationMs: performance.now() - started,
     });
-    return { message: { role: "tool", toolCallId: call.id, name: call.name, content: after.content }, failed: false };
+    return {
+      message: { role: "tool", toolCallId: call.id, name: call.name, content: after.content },
+      failed: false,
+    };
   }
 }
 

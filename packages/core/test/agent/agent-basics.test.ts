@@ -48,7 +48,12 @@ describe("agent loop", () => {
 
   it("runs tool calls, sends the results back and commits call and results together", async () => {
     const model = scriptedModel([
-      { toolCalls: [{ name: "add", arguments: { a: 2, b: 3 } }, { name: "add", arguments: { a: 10, b: 5 } }] },
+      {
+        toolCalls: [
+          { name: "add", arguments: { a: 2, b: 3 } },
+          { name: "add", arguments: { a: 10, b: 5 } },
+        ],
+      },
       { text: "5 and 15" },
     ]);
     const agent = new Agent({ name: "calc", model, tools: [add] });
@@ -64,10 +69,13 @@ describe("agent loop", () => {
   });
 
   it("emits a tool-call event with complete, parsed arguments before the result", async () => {
-    const model = scriptedModel([{ toolCalls: [{ id: "c1", name: "add", arguments: '{"a": 1, "b": 2}' }] }, { text: "3" }]);
+    const model = scriptedModel([
+      { toolCalls: [{ id: "c1", name: "add", arguments: '{"a": 1, "b": 2}' }] },
+      { text: "3" },
+    ]);
     const events: AgentEvent[] = [];
     for await (const e of new Agent({ name: "calc", model, tools: [add] }).stream("1+2")) events.push(e);
-    const before = events.find((e) => e.type === "before-tool-call");
+    const before = events.find((e) => e.type === "tool-call");
     const result = events.find((e) => e.type === "tool-result");
     expect(before).toMatchObject({ call: { id: "c1", name: "add", input: { a: 1, b: 2 } } });
     expect(result).toMatchObject({ callId: "c1", name: "add", content: "3" });
@@ -111,11 +119,21 @@ describe("agent loop", () => {
     const concurrent = new Agent({
       name: "c",
       model: scriptedModel([
-        { toolCalls: [{ name: "gated", arguments: { id: "a" } }, { name: "gated", arguments: { id: "b" } }] },
+        {
+          toolCalls: [
+            { name: "gated", arguments: { id: "a" } },
+            { name: "gated", arguments: { id: "b" } },
+          ],
+        },
         { text: "done" },
       ]),
       tools: [gated],
-      plugins: [{ name: "release", hooks: { "tool-result": (e) => (e.content === "b" ? gates.get("a")?.() : undefined) } }],
+      plugins: [
+        {
+          name: "release",
+          hooks: { "tool-result": (e) => (e.content === "b" ? gates.get("a")?.() : undefined) },
+        },
+      ],
     });
     const result = await concurrent.run("go");
     expect(log).toEqual(["start a", "start b", "end b", "end a"]);
@@ -125,7 +143,12 @@ describe("agent loop", () => {
     const sequential = new Agent({
       name: "s",
       model: scriptedModel([
-        { toolCalls: [{ name: "gated", arguments: { id: "b" } }, { name: "gated", arguments: { id: "c" } }] },
+        {
+          toolCalls: [
+            { name: "gated", arguments: { id: "b" } },
+            { name: "gated", arguments: { id: "c" } },
+          ],
+        },
         { text: "done" },
       ]),
       tools: [gated],
@@ -139,7 +162,8 @@ describe("agent loop", () => {
     const model = scriptedModel(
       Array.from({ length: 20 }, () => (request: any) => {
         const last = request.messages.at(-1);
-        if (last.role === "user") return { toolCalls: [{ name: "add", arguments: { a: Number(last.content), b: 1 } }] };
+        if (last.role === "user")
+          return { toolCalls: [{ name: "add", arguments: { a: Number(last.content), b: 1 } }] };
         return { text: `answer ${last.content}` };
       }),
     );
