@@ -77,7 +77,11 @@ describe("every ending leaves a valid, re-invokable history", () => {
     ]);
     const retryOnce: Plugin = {
       name: "retry-once",
-      hooks: { "after-model-call": (e) => void (e.error && e.attempt < 2 && (e.retry = { delayMs: 0 })) },
+      hooks: {
+        "after-model-call": (e) => {
+          if (e.error && e.attempt < 2) e.retry = { delayMs: 0 };
+        },
+      },
     };
     const events: AgentEvent[] = [];
     const stream = new Agent({ name: "a", model, plugins: [retryOnce], retry: false }).stream("hi");

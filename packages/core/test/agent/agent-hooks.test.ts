@@ -23,7 +23,11 @@ describe("hooks", () => {
     const model = oneCall();
     const policy: Plugin = {
       name: "policy",
-      hooks: { "before-tool-call": (e) => void (e.deny = "weather is not allowed here") },
+      hooks: {
+        "before-tool-call": (e) => {
+          e.deny = "weather is not allowed here";
+        },
+      },
     };
     const events: AgentEvent[] = [];
     for await (const e of new Agent({ name: "a", model, tools: [weather], plugins: [policy] }).stream("hi"))
@@ -41,7 +45,11 @@ describe("hooks", () => {
     calls.length = 0;
     const rewrite: Plugin = {
       name: "rewrite",
-      hooks: { "before-tool-call": (e) => void (e.call.input = { city: "Lyon" }) },
+      hooks: {
+        "before-tool-call": (e) => {
+          e.call.input = { city: "Lyon" };
+        },
+      },
     };
     const result = await new Agent({ name: "a", model: oneCall(), tools: [weather], plugins: [rewrite] }).run(
       "hi",
