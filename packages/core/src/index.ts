@@ -2,12 +2,32 @@ export { Agent, AgentRunError, type AgentRunOptions, RunStream } from "./agent/a
 export { type AgentToolInput, type AgentToolOptions, agentTool } from "./agent/as-tool.ts";
 export type * from "./agent/events.ts";
 export type { AgentOptions, ContextManager, RunInput, RunOptions, RunResult } from "./agent/types.ts";
+export * from "./context/index.ts";
 export * from "./errors/errors.ts";
 export { type Handler, HookBus, type Hooks, type Plugin } from "./hooks/hooks.ts";
 export type * from "./model/messages.ts";
 export type * from "./model/model.ts";
 export { addUsage, type Cost, emptyUsage, type Usage } from "./model/usage.ts";
-export { modelRetry } from "./plugins/model-retry.ts";
+export {
+  computeCost,
+  DASHSCOPE_API_KEY_ENV,
+  defaultTimeouts,
+  lookupModelInfo,
+  type OpenAICompatibleOptions,
+  type OpenAICompatibleTimeouts,
+  openaiCompatible,
+  type QwenCatalogEntry,
+  type QwenModel,
+  type QwenModelId,
+  type QwenOptions,
+  type QwenRegion,
+  type QwenRegionName,
+  qwen,
+  qwenBaseURL,
+  qwenCatalog,
+  qwenRegions,
+} from "./models/index.ts";
+export { type ModelRetryOptions, modelRetry, modelRetryDelay } from "./plugins/model-retry.ts";
 export { compileSchema } from "./schema/compile.ts";
 export { formatIssues } from "./schema/format-issues.ts";
 export type * from "./schema/schema.ts";

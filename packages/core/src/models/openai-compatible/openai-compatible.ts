@@ -1,0 +1,225 @@
+import { ModelError, ModelNetworkError, ModelResponseError } from "../../errors/errors.ts";
+import type { Model, ModelEvent, ModelInfo, ModelRequest } from "../../model/model.ts";
+import { Deadline } from "./deadline.ts";
+import { errorFromResponse, parseErrorBody, parseRetryAfter } from "./http-errors.ts";
+import { buildRequestBody } from "./request-body.ts";
+import { SseParser } from "./sse-parser.ts";
+import { ChatStreamAssembler } from "./stream-assembler.ts";
+
+export interface OpenAICompatibleTimeouts {
+  /** Until the response headers arrive (connect, TLS, request upload, server queueing). */
+  connectMs?: number;
+  /** From the headers to the first byte of the body. */
+  firstByteMs?: number;
+  /** Longest silence between two body chunks. */
+  idleMs?: number;
+}
+
+/** Longest wait for the end of the body after `[DONE]` before the connection is dropped instead of reused. */
+const DRAIN_MS = 2000;
+
+export const defaultTimeouts: Required<OpenAICompatibleTimeouts> = {
+  connectMs: 30_000,
+  firstByteMs: 60_000,
+  idleMs: 60_000,
+};
+
+export interface OpenAICompatibleOptions {
+  /** e.g. `https://dashscope-intl.aliyuncs.com/compatible-mode/v1`; `/chat/completions` is appended. */
+  baseURL: string;
+  /** Sent as `Authorization: Bearer`. A function is read on every call (rotating keys, late env). */
+  apiKey?: string | (() => string | undefined);
+  model: string;
+  /** Reported as `Model.provider` and on errors (default `openai-compatible`). */
+  provider?: string;
+  headers?: Record<string, string>;
+  info?: ModelInfo;
+  timeouts?: OpenAICompatibleTimeouts;
+  fetch?: typeof globalThis.fetch;
+  /** Provider-level body fields placed under each request's own fields (e.g. `{ enable_thinking: true }`). */
+  body?: Record<string, unknown>;
+}
+
+/**
+ * A Model over an OpenAI-compatible Chat Completions endpoint, streamed with SSE. It maps HTTP failures to typed
+ * ModelErrors and enforces connect / first-byte / idle deadlines, but never retries: the model-retry plugin
+ * decides, so the agent loop can replay a turn cleanly.
+ */
+export function openaiCompatible(options: OpenAICompatibleOptions): Model {
+  const url = `${options.baseURL.replace(/\/+$/, "")}/chat/completions`;
+  const provider = options.provider ?? "openai-compatible";
+  const timeouts = { ...defaultTimeouts, ...options.timeouts };
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const call: ChatCall = { url, provider, timeouts, fetch: fetchImpl, options };
+  return {
+    id: options.model,
+    provider,
+    info: options.info,
+    stream: (request: ModelRequest, signal?: AbortSignal) => streamChat(call, request, signal),
+  };
+}
+
+interface ChatCall {
+  url: string;
+  provider: string;
+  timeouts: Required<OpenAICompatibleTimeouts>;
+  fetch: typeof globalThis.fetch;
+  options: OpenAICompatibleOptions;
+}
+
+function requestHeaders(options: OpenAICompatibleOptions): Record<string, string> {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: "text/event-stream, application/json",
+  };
+  const key = typeof options.apiKey === "function" ? options.apiKey() : options.apiKey;
+  if (key) headers.authorization = `Bearer ${key}`;
+  return { ...headers, ...options.headers };
+}
+
+async function* streamChat(
+  call: ChatCall,
+  request: ModelRequest,
+  signal?: AbortSignal,
+): AsyncGenerator<ModelEvent> {
+  signal?.throwIfAborted();
+  const { provider, timeouts } = call;
+  const controller = new AbortController();
+  const deadline = new Deadline(controller, provider);
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+
+  // Any failure while waiting on the network: the caller's abort wins, then our own deadline.
+  const translate = (error: unknown): unknown => {
+    if (signal?.aborted) return signal.reason;
+    if (deadline.error) return deadline.error;
+    if (error instanceof ModelError) return error;
+    const cause = (error as any)?.cause;
+    const detail = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+    return new ModelNetworkError(`Connection to ${call.url} failed: ${detail}`, { provider, cause: error });
+  };
+
+  let completed = false;
+  let bodyDone = false;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  try {
+    const body = buildRequestBody(call.options.model, request, call.options.body);
+    deadline.arm(timeouts.connectMs, `No response headers from ${call.url} within ${timeouts.connectMs} ms`);
+    let response: Response;
+    try {
+      response = await call.fetch(call.url, {
+        method: "POST",
+        headers: requestHeaders(call.options),
+        body: JSON.stringify(body),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      throw translate(error);
+    }
+    deadline.arm(timeouts.firstByteMs, `No response body from ${call.url} within ${timeouts.firstByteMs} ms`);
+    const assembler = new ChatStreamAssembler(provider, call.options.info?.pricing);
+    const events: ModelEvent[] = [];
+
+    if (!response.ok || !response.body || !isEventStream(response)) {
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw translate(error);
+      }
+      deadline.clear();
+      if (!response.ok) {
+        const info = parseErrorBody(text);
+        info.requestId ??= response.headers.get("x-request-id") ?? undefined;
+        throw errorFromResponse(response.status, info, {
+          provider,
+          retryAfterMs: parseRetryAfter(response.headers),
+        });
+      }
+      // A server that ignored `stream: true` and answered with one completion body.
+      assembler.acceptCompletion(parseJson(text, provider), events);
+      assembler.end(events);
+      completed = true;
+      yield* events;
+      return;
+    }
+
+    reader = response.body.getReader();
+    const parser = new SseParser();
+    const payloads: string[] = [];
+    let sawBody = false;
+    let done = false;
+    while (!done) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      deadline.wait();
+      try {
+        result = await reader.read();
+      } catch (error) {
+        throw translate(error);
+      }
+      deadline.pause();
+      if (result.done) {
+        bodyDone = true;
+        parser.end(payloads);
+      } else {
+        if (!sawBody) {
+          sawBody = true;
+          deadline.arm(timeouts.idleMs, `The stream from ${call.url} was silent for ${timeouts.idleMs} ms`);
+          deadline.pause();
+        }
+        parser.push(result.value, payloads);
+      }
+      for (const payload of payloads) {
+        if (payload === "[DONE]") {
+          done = true;
+          break;
+        }
+        // Hand out each chunk's events before the next payload can fail.
+        assembler.acceptChunk(parseJson(payload, provider), events);
+        if (events.length > 0) {
+          yield* events;
+          events.length = 0;
+        }
+      }
+      payloads.length = 0;
+      if (result.done) break;
+    }
+    deadline.clear();
+    if (!done && assembler.finishReason === undefined) {
+      throw new ModelNetworkError(`The stream from ${call.url} ended before the model finished its turn`, {
+        provider,
+        requestId: assembler.requestId,
+      });
+    }
+    assembler.end(events);
+    completed = true;
+    yield* events;
+  } finally {
+    if (completed && reader && !bodyDone) {
+      // Read past [DONE] to the end of the body so the keep-alive connection goes back to the pool.
+      deadline.arm(Math.min(timeouts.idleMs, DRAIN_MS), "drain");
+      try {
+        while (!(await reader.read()).done) {}
+      } catch {}
+    }
+    deadline.clear();
+    signal?.removeEventListener("abort", onAbort);
+    // The consumer stopped early or we failed: tear the connection down instead of draining it.
+    if (!completed) controller.abort();
+    reader?.cancel().catch(() => {});
+  }
+}
+
+function isEventStream(response: Response): boolean {
+  const type = response.headers.get("content-type");
+  return type === null || !type.includes("application/json");
+}
+
+function parseJson(text: string, provider: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const excerpt = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+    throw new ModelResponseError(`The provider sent malformed JSON: ${excerpt}`, { provider, cause: error });
+  }
+}
