@@ -27,9 +27,17 @@ export {
   qwenCatalog,
   qwenRegions,
 } from "./models/index.ts";
+export * from "./models/qwen-text/index.ts";
 export { type ModelRetryOptions, modelRetry, modelRetryDelay } from "./plugins/model-retry.ts";
-export { compileSchema } from "./schema/compile.ts";
-export { formatIssues } from "./schema/format-issues.ts";
-export type * from "./schema/schema.ts";
+export * from "./schema/index.ts";
 export { type ToolDefinition, tool } from "./tools/define-tool.ts";
 export type * from "./tools/tool.ts";
+export {
+  assertToolName,
+  createToolNameMap,
+  InvalidToolNameError,
+  isProviderToolName,
+  PROVIDER_TOOL_NAME,
+  type ToolNameMap,
+  toProviderToolName,
+} from "./tools/tool-name.ts";

@@ -1,4 +1,4 @@
-import { compileSchema } from "../schema/compile.ts";
+import { compileToolInputSchema } from "../schema/compile.ts";
 import type { Tool, ToolContext, ToolStreamEvent } from "../tools/tool.ts";
 import { assertToolName } from "../tools/tool-name.ts";
 import type { Agent } from "./agent.ts";
@@ -31,7 +31,7 @@ export function agentTool(agent: Agent<any>, options: AgentToolOptions = {}): To
   return {
     name,
     description: options.description ?? (agent.description || `Delegate a task to the ${agent.name} agent.`),
-    input: compileSchema<AgentToolInput>(inputSchema),
+    input: compileToolInputSchema<AgentToolInput>(inputSchema),
     timeoutMs: options.timeoutMs,
     async *stream(args: AgentToolInput, ctx: ToolContext): AsyncGenerator<ToolStreamEvent> {
       for await (const event of agent.stream(args.input, { signal: ctx.signal, sessionId: ctx.sessionId })) {

@@ -3,7 +3,7 @@ import type { JsonSchema } from "../model/model.ts";
 import { SchemaConversionError } from "./errors.ts";
 
 /** Turns a Standard Schema the library cannot describe itself (e.g. plain valibot) into JSON Schema. */
-export type JsonSchemaConverter = (schema: StandardSchemaV1) => JsonSchema;
+export type JsonSchemaConverter = (schema: StandardSchemaV1) => object;
 
 export interface ToJsonSchemaOptions {
   /** Used instead of the schema's own conversion when given. */
@@ -21,7 +21,10 @@ export const isStandardSchema = (value: unknown): value is StandardSchemaV1 =>
 const TARGET = "draft-2020-12";
 
 /** Converts any schema input to a normalised JSON Schema, once, at compile time. */
-export function toJsonSchema(schema: StandardSchemaV1 | JsonSchema, options: ToJsonSchemaOptions = {}): JsonSchema {
+export function toJsonSchema(
+  schema: StandardSchemaV1 | JsonSchema,
+  options: ToJsonSchemaOptions = {},
+): JsonSchema {
   const raw = isStandardSchema(schema) ? convertStandardSchema(schema, options.converter) : schema;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
     throw new SchemaConversionError(`A schema must be a JSON Schema object, got ${describe(raw)}`);

@@ -1,4 +1,4 @@
-import { compileSchema } from "../schema/compile.ts";
+import { compileToolInputSchema } from "../schema/compile.ts";
 import type { InferSchema, SchemaInput } from "../schema/schema.ts";
 import type { Tool, ToolContext, ToolStreamEvent } from "./tool.ts";
 import { assertToolName } from "./tool-name.ts";
@@ -28,7 +28,7 @@ const isAsyncGenerator = (value: unknown): value is AsyncGenerator<unknown, unkn
 /** Defines a function tool. */
 export function tool<S extends SchemaInput>(definition: ToolDefinition<S>): Tool<InferSchema<S>> {
   assertToolName(definition.name);
-  const input = compileSchema<InferSchema<S>>(definition.input as SchemaInput<InferSchema<S>>);
+  const input = compileToolInputSchema<InferSchema<S>>(definition.input as SchemaInput<InferSchema<S>>);
   return {
     name: definition.name,
     description: definition.description,

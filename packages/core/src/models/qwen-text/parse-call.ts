@@ -74,15 +74,16 @@ function schemaProperties(schema: JsonSchema | undefined): Record<string, unknow
 }
 
 /**
- * Types a raw parameter value as the official Qwen3-Coder parser does: `null` is null; strings (and parameters
- * without a schema) stay text; integers, numbers and booleans are parsed; objects and arrays are JSON. A value
- * that does not parse as its type is kept as text, for the validator to report.
+ * Types a raw parameter value as the official Qwen3-Coder parser does: strings (and parameters without a schema)
+ * stay text; integers, numbers and booleans are parsed; objects and arrays are JSON; `null` is null. One
+ * departure: `null` stays text for a parameter whose schema says string and not null. A value that does not
+ * parse as its type is kept as text, for the validator to report.
  */
 export function typeParameterValue(raw: string, schema: unknown): unknown {
-  if (raw.trim().toLowerCase() === "null") return null;
   const types = schemaTypes(schema);
-  if (types.size === 0 || types.has("string")) return raw;
   const text = raw.trim();
+  if (text.toLowerCase() === "null" && (types.has("null") || !types.has("string"))) return null;
+  if (types.size === 0 || types.has("string")) return raw;
   if (types.has("integer") && /^[-+]?\d+$/.test(text)) return Number(text);
   if ((types.has("number") || types.has("integer")) && NUMBER.test(text)) return Number(text);
   if (types.has("boolean") && (text.toLowerCase() === "true" || text.toLowerCase() === "false"))
@@ -99,7 +100,7 @@ export function typeParameterValue(raw: string, schema: unknown): unknown {
 
 const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-/** The JSON types a schema allows, looking through `anyOf`/`oneOf` and `enum`/`const`. */
+/** The JSON types a schema allows ("null" included), looking through `anyOf`/`oneOf` and `enum`/`const`. */
 function schemaTypes(schema: unknown, depth = 0): Set<string> {
   const types = new Set<string>();
   if (!isRecord(schema) || depth > 4) return types;
@@ -111,10 +112,12 @@ function schemaTypes(schema: unknown, depth = 0): Set<string> {
     if (Array.isArray(options))
       for (const option of options) for (const t of schemaTypes(option, depth + 1)) types.add(t);
   }
-  const literals = Array.isArray(schema.enum) ? schema.enum : "const" in schema ? [schema.const] : [];
-  for (const literal of literals)
-    types.add(literal === null ? "null" : Array.isArray(literal) ? "array" : typeof literal);
-  types.delete("null");
+  // Without a type, the allowed literals tell.
+  if (type === undefined) {
+    const literals = Array.isArray(schema.enum) ? schema.enum : "const" in schema ? [schema.const] : [];
+    for (const literal of literals)
+      types.add(literal === null ? "null" : Array.isArray(literal) ? "array" : typeof literal);
+  }
   return types;
 }
 

@@ -215,7 +215,9 @@ export function createQwenTextParser(options: QwenTextParserOptions = {}): QwenT
     },
     end() {
       run(true);
-      if (mode === "call") finishCall(buffer, "");
+      // An unclosed <tool_call> is still a call; an unclosed bare <function=...> is more likely prose about tags.
+      if (mode === "call" && callOpener === TOOL_CALL) finishCall(buffer, "");
+      else if (mode === "call") emitText(buffer, true);
       else if (mode === "reasoning") emitReasoning(buffer, true);
       else emitText(buffer, true);
       buffer = "";
