@@ -1,0 +1,60 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Model, SkeinError } from "@skein/core";
+import type { HostedAgent } from "../agents/registry.ts";
+import type { SessionLimits } from "../sessions/session-limits.ts";
+
+/** A project's `skein.config.ts`: `export default defineConfig({ agents: [...] })`. */
+export interface SkeinConfig {
+  agents: HostedAgent[];
+  /** Model for agents that name none; otherwise the CLI resolves one from the environment. */
+  defaultModel?: Model;
+  settings?: {
+    port?: number;
+    host?: string;
+    dataDir?: string;
+    sessions?: Partial<SessionLimits>;
+    maxBodyBytes?: number;
+  };
+}
+
+export const defineConfig = (config: SkeinConfig): SkeinConfig => config;
+
+export const CONFIG_FILE_NAMES = [
+  "skein.config.ts",
+  "skein.config.mts",
+  "skein.config.js",
+  "skein.config.mjs",
+];
+
+export class ConfigError extends SkeinError {}
+
+const isAgent = (value: unknown): value is HostedAgent =>
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as HostedAgent).name === "string" &&
+  typeof (value as HostedAgent).stream === "function";
+
+/** Finds `skein.config.*` in `dir` and imports it; throws `ConfigError` (code `config_not_found` / `config_invalid`). */
+export async function loadConfig(dir: string = process.cwd()): Promise<SkeinConfig & { file: string }> {
+  let file: string | undefined;
+  for (const name of CONFIG_FILE_NAMES) {
+    const candidate = path.resolve(dir, name);
+    if (
+      await stat(candidate).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    ) {
+      file = candidate;
+      break;
+    }
+  }
+  if (!file) throw new ConfigError("config_not_found", `no ${CONFIG_FILE_NAMES[0]} in ${path.resolve(dir)}`);
+  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  const config = module.default as Partial<SkeinConfig> | undefined;
+  if (!config || !Array.isArray(config.agents) || !config.agents.every(isAgent))
+    throw new ConfigError("config_invalid", `${file} must export default { agents: [Agent, ...] }`);
+  return { ...(config as SkeinConfig), file };
+}

@@ -1,0 +1,97 @@
+import { readBody } from "../body.ts";
+import type { RuntimeApp, RuntimeServices } from "../context.ts";
+import {
+  type ChunkContext,
+  chatCompletionRequest,
+  chunk,
+  completionBody,
+  completionId,
+  finishReason,
+  openAIError,
+  toSkeinMessages,
+  unixSeconds,
+  usageChunk,
+} from "../openai/wire.ts";
+import { HttpError } from "../problem.ts";
+import { type SseMessage, sseResponse } from "../sse.ts";
+import { startInvocation } from "./invoke.ts";
+
+/** Continues a session over the OpenAI-compatible endpoint (the request's `user` field works too). */
+export const SESSION_HEADER = "X-Skein-Session-Id";
+
+/** Paths answered with OpenAI's error envelope instead of problem+json. */
+export const OPENAI_PATHS = new Set(["/v1/chat/completions", "/v1/models"]);
+
+/**
+ * OpenAI-compatible endpoints: `GET /v1/models` lists the agents, `POST /v1/chat/completions` runs the agent the
+ * `model` field names. Without a session the request's messages are the whole conversation (stateless, as with
+ * OpenAI); with one (header or `user`) they are appended to the session's history.
+ */
+export function registerOpenAIRoutes(app: RuntimeApp, services: RuntimeServices): void {
+  const started = unixSeconds(services.now());
+
+  app.get("/v1/models", (c) =>
+    c.json({
+      object: "list",
+      data: services.agents
+        .list()
+        .map((a) => ({ id: a.name, object: "model", created: started, owned_by: "skein" })),
+    }),
+  );
+
+  app.post("/v1/chat/completions", async (c) => {
+    const body = await readBody(c, chatCompletionRequest);
+    const agent = services.agents.get(body.model);
+    if (!agent)
+      throw new HttpError(
+        404,
+        "model_not_found",
+        `The model \`${body.model}\` does not exist (models are agent names)`,
+      );
+    const sessionId = c.req.header(SESSION_HEADER) ?? body.user ?? undefined;
+    const { run, session, done } = await startInvocation(services, {
+      tenantId: c.var.tenantId,
+      agent,
+      input: toSkeinMessages(body.messages),
+      sessionId,
+      createMissingSession: true,
+    });
+    const headers = { [SESSION_HEADER]: session.id, "x-skein-run-id": run.id };
+    if (!body.stream) {
+      const ended = await done;
+      if (ended.status !== "completed") {
+        const error = ended.error ?? { code: "run_failed", message: `the run ended ${ended.status}` };
+        return c.json(openAIError(502, error.code, error.message), 502, headers);
+      }
+      return c.json(completionBody(ended, agent.name), 200, headers);
+    }
+    const ctx: ChunkContext = {
+      id: completionId(run),
+      created: unixSeconds(run.createdAt),
+      model: agent.name,
+      includeUsage: body.stream_options?.include_usage === true,
+    };
+    return sseResponse(async function* (signal): AsyncGenerator<SseMessage> {
+      yield { data: chunk(ctx, { role: "assistant", content: "" }) };
+      for await (const event of services.runs.events(run, 0, signal)) {
+        const data = event.data as {
+          type: string;
+          text?: string;
+          stopReason?: string;
+          usage?: never;
+          error?: { code: string; message: string };
+        };
+        if (data.type === "text-delta" && data.text) yield { data: chunk(ctx, { content: data.text }) };
+        if (data.type === "run-end") {
+          if (data.error && data.stopReason !== "done") {
+            yield { data: openAIError(502, data.error.code, data.error.message) };
+          } else {
+            yield { data: chunk(ctx, {}, finishReason(data.stopReason)) };
+            if (ctx.includeUsage && data.usage) yield { data: usageChunk(ctx, data.usage) };
+          }
+        }
+      }
+      yield { data: "[DONE]", raw: true };
+    }, headers);
+  });
+}

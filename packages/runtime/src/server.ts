@@ -1,0 +1,147 @@
+import { mkdirSync } from "node:fs";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { serve } from "@hono/node-server";
+import { type Model, SkeinError } from "@skein/core";
+import { type Logger, pino } from "pino";
+import type { HostedAgent } from "./agents/registry.ts";
+import { type CreateAppOptions, createApp, type RuntimeAppHandle } from "./http/app.ts";
+import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
+import type { Store } from "./store/store.ts";
+
+export interface StartServerOptions {
+  agents: readonly HostedAgent[];
+  /** Default 8080 (AgentCore's container port); 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1 in dev mode, 0.0.0.0 otherwise. */
+  host?: string;
+  /** Requests without a key act as tenant `dev`. Refused unless `host` is a loopback address. */
+  dev?: boolean;
+  /** Where the SQLite database lives (default `$SKEIN_DATA_DIR` or `.skein` in the working directory). */
+  dataDir?: string;
+  /** Use this store instead of opening `<dataDir>/skein.db`; the server then does not close it. */
+  store?: Store;
+  defaultModel?: Model;
+  modelHint?: string;
+  logger?: Logger;
+  /** How often expired sessions are swept (default 60 s). */
+  expirySweepMs?: number;
+  app?: Omit<CreateAppOptions, "store" | "agents" | "defaultModel" | "modelHint" | "logger" | "auth">;
+}
+
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  host: string;
+  port: number;
+  store: Store;
+  handle: RuntimeAppHandle;
+  /** Graceful shutdown: stop accepting, let runs in flight commit their end, close the store. */
+  close(): Promise<void>;
+}
+
+export class DevModeNotLoopbackError extends SkeinError {
+  constructor(host: string) {
+    super(
+      "dev_mode_not_loopback",
+      `dev mode (no API keys) is only allowed on a loopback address, not ${host}`,
+    );
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export function defaultDataDir(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(cwd, env.SKEIN_DATA_DIR || ".skein");
+}
+
+/** Starts the runtime on Node: `skein serve` and `skein dev` call this. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const dev = options.dev ?? false;
+  const host = options.host ?? (dev ? "127.0.0.1" : "0.0.0.0");
+  if (dev && !isLoopback(host)) throw new DevModeNotLoopbackError(host);
+  const logger = options.logger ?? pino({ name: "skein" });
+  let store = options.store;
+  const ownsStore = store === undefined;
+  if (!store) {
+    const dataDir = options.dataDir ?? defaultDataDir();
+    mkdirSync(dataDir, { recursive: true });
+    store = openSqliteStore({ path: path.join(dataDir, "skein.db") });
+  }
+  if (dev) {
+    await store.ensureTenant({ id: "dev", name: "dev mode" });
+    logger.warn(
+      "DEV MODE: API keys are not required; requests without a key act as tenant 'dev'. Loopback only.",
+    );
+  }
+  const handle = createApp({
+    ...options.app,
+    store,
+    agents: options.agents,
+    defaultModel: options.defaultModel,
+    modelHint: options.modelHint,
+    logger,
+    auth: { dev },
+  });
+
+  await handle.runs.recoverInterrupted();
+
+  const { server, address } = await new Promise<{ server: Server; address: AddressInfo }>(
+    (resolve, reject) => {
+      const server = serve(
+        { fetch: handle.app.fetch, port: options.port ?? 8080, hostname: host },
+        (address) => resolve({ server: server as Server, address }),
+      ) as Server;
+      server.once("error", reject);
+    },
+  );
+  // On shutdown, a keep-alive connection is closed as soon as its response ends (streams end after their runs).
+  let closingServer = false;
+  server.on("request", (_request: IncomingMessage, response: ServerResponse) => {
+    const socket = response.socket; // detached from the response once it finishes
+    response.once("finish", () => {
+      if (closingServer) setImmediate(() => socket?.end());
+    });
+  });
+  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${urlHost}:${address.port}`;
+
+  const sweep = setInterval(() => {
+    store
+      .expireSessions(Date.now())
+      .then((expired) => expired.length > 0 && logger.info({ count: expired.length }, "sessions expired"))
+      .catch((error: unknown) => logger.error({ err: error }, "session expiry sweep failed"));
+  }, options.expirySweepMs ?? 60_000);
+  sweep.unref();
+
+  const agents = handle.services.agents;
+  const withoutModel = agents
+    .list()
+    .filter((a) => !agents.modelFor(a))
+    .map((a) => a.name);
+  logger.info({ url, agents: agents.list().map((a) => a.name), dev }, `Skein runtime listening on ${url}`);
+  if (withoutModel.length > 0) logger.warn({ agents: withoutModel }, agents.modelHint);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(sweep);
+      closingServer = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await handle.runs.shutdown();
+      // Streams of ended runs finish on their own; keep-alive connections they leave are idle now. Anything still
+      // open after a grace period is cut.
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(timer);
+      if (ownsStore) await store.close();
+    })();
+    return closing;
+  };
+  return { url, host, port: address.port, store, handle, close };
+}

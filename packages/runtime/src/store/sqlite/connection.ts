@@ -1,0 +1,52 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { transaction } from "./transaction.ts";
+
+export type Row = Record<string, unknown>;
+
+/** One database connection with a prepared-statement cache and the store's clock. */
+export class SqliteConnection {
+  readonly db: DatabaseSync;
+  readonly now: () => number;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync, now: () => number) {
+    this.db = db;
+    this.now = now;
+  }
+
+  sql(text: string): StatementSync {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+  get(text: string, ...params: SQLInputValue[]): Row | undefined {
+    return this.sql(text).get(...params) as Row | undefined;
+  }
+  all(text: string, ...params: SQLInputValue[]): Row[] {
+    return this.sql(text).all(...params) as Row[];
+  }
+  transaction<T>(fn: () => T): T {
+    return transaction(this.db, fn);
+  }
+}
+
+/** Builds `WHERE` clauses from optional filters, keeping placeholders and values in step. */
+export class Where {
+  readonly clauses: string[] = [];
+  readonly params: SQLInputValue[] = [];
+  add(clause: string, ...params: SQLInputValue[]): this {
+    this.clauses.push(clause);
+    this.params.push(...params);
+    return this;
+  }
+  /** Adds `clause` only when `value` is defined. */
+  maybe(clause: string, value: SQLInputValue | undefined): this {
+    return value === undefined ? this : this.add(clause, value);
+  }
+  toString(): string {
+    return this.clauses.join(" AND ");
+  }
+}

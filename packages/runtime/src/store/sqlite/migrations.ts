@@ -1,0 +1,124 @@
+import type { DatabaseSync } from "node:sqlite";
+import { SchemaTooNewError } from "../errors.ts";
+import { transaction } from "./transaction.ts";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// Portable SQL (TEXT, INTEGER, partial indexes, no SQLite-only types) so the PostgreSQL adapter can mirror it.
+// Append new migrations; never edit one that has shipped.
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "tenants, api keys, sessions, events, runs, idempotency records",
+    sql: `
+      CREATE TABLE tenants (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL REFERENCES tenants (id),
+        hash TEXT NOT NULL,
+        name TEXT,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id);
+      CREATE TABLE sessions (
+        tenant_id TEXT NOT NULL REFERENCES tenants (id),
+        id TEXT NOT NULL,
+        actor_id TEXT,
+        agent TEXT NOT NULL,
+        status TEXT NOT NULL,
+        metadata TEXT,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE INDEX sessions_by_tenant_created ON sessions (tenant_id, created_at, id);
+      CREATE INDEX sessions_by_expiry ON sessions (status, expires_at);
+      CREATE TABLE session_events (
+        tenant_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        run_id TEXT,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, session_id, seq)
+      );
+      CREATE INDEX session_events_by_run ON session_events (run_id, seq);
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        status TEXT NOT NULL,
+        last_step INTEGER NOT NULL DEFAULT 0,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        usage TEXT NOT NULL,
+        stop_reason TEXT,
+        error TEXT,
+        result TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        ended_at INTEGER
+      );
+      CREATE UNIQUE INDEX runs_one_running_per_session ON runs (tenant_id, session_id) WHERE status = 'running';
+      CREATE INDEX runs_by_session ON runs (tenant_id, session_id, created_at);
+      CREATE INDEX runs_by_status ON runs (status, created_at);
+      CREATE TABLE idempotency_records (
+        tenant_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, key)
+      );
+      CREATE INDEX idempotency_records_by_run ON idempotency_records (run_id);
+    `,
+  },
+];
+
+/**
+ * Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction (re-checked inside
+ * it, so two processes opening the same file at once apply each migration once). Returns the versions applied.
+ */
+export function migrate(
+  db: DatabaseSync,
+  list: readonly Migration[] = migrations,
+  now = Date.now(),
+): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const known = Math.max(0, ...list.map((m) => m.version));
+  const current = () =>
+    (db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null }).v ?? 0;
+  const found = current();
+  if (found > known) throw new SchemaTooNewError(found, known);
+  const applied: number[] = [];
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    if (migration.version <= found) continue;
+    transaction(db, () => {
+      if (current() >= migration.version) return;
+      db.exec(migration.sql);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+        migration.version,
+        migration.name,
+        now,
+      );
+      applied.push(migration.version);
+    });
+  }
+  return applied;
+}
