@@ -2,6 +2,7 @@ import type { Plugin } from "../hooks/hooks.ts";
 import type { Message } from "../model/messages.ts";
 import type { Model, ModelRequest } from "../model/model.ts";
 import type { Usage } from "../model/usage.ts";
+import type { ModelRetryOptions } from "../plugins/model-retry.ts";
 import type { SchemaInput } from "../schema/schema.ts";
 import type { AnyTool, ToolLogger } from "../tools/tool.ts";
 import type { ErrorInfo, StopReason } from "./events.ts";
@@ -27,7 +28,7 @@ export interface AgentOptions<O = unknown> {
   outputRetries?: number;
   plugins?: Plugin[];
   /** Default true: the model-retry plugin (exponential backoff with jitter, honours Retry-After). */
-  retry?: boolean | { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  retry?: boolean | ModelRetryOptions;
   context?: ContextManager;
   /** Run tools of one turn concurrently (default) or one after another. */
   toolExecution?: "concurrent" | "sequential";
