@@ -99,6 +99,7 @@ export class Agent<O = unknown> {
     ];
     this.config = {
       name: this.name,
+      description: this.description,
       instructions: this.instructions,
       model: options.model,
       tools,

@@ -33,7 +33,14 @@ interface Base {
   runId: string;
 }
 
-export type RunStartEvent = Base & { type: "run-start"; agent: string; sessionId?: string; input: Message[] };
+export type RunStartEvent = Base & {
+  type: "run-start";
+  agent: string;
+  /** The agent's description, when it has one. */
+  description?: string;
+  sessionId?: string;
+  input: Message[];
+};
 export type TurnStartEvent = Base & { type: "turn-start"; turn: number };
 export type TextDeltaEvent = Base & { type: "text-delta"; turn: number; text: string };
 export type ReasoningDeltaEvent = Base & { type: "reasoning-delta"; turn: number; text: string };
@@ -43,6 +50,8 @@ export type TurnEndEvent = Base & {
   message: AssistantMessage;
   usage: Usage;
   finishReason: FinishReason;
+  /** The provider's id for the completion (e.g. `chatcmpl-…`), when it sent one. */
+  responseId?: string;
 };
 /** A partial turn was thrown away (the model failed mid-stream) and will be replayed; drop its deltas. */
 export type TurnDiscardedEvent = Base & { type: "turn-discarded"; turn: number; error: ErrorInfo };
@@ -76,7 +85,20 @@ export type RunEndEvent = Base & {
 // Hook points. They travel on the same bus as the stream events; hooks may change the fields marked mutable.
 
 /** Before each model call. Hooks may edit `request` (e.g. inject memory, trim context). */
-export type BeforeModelCallEvent = Base & { type: "before-model-call"; turn: number; request: ModelRequest };
+export type BeforeModelCallEvent = Base & {
+  type: "before-model-call";
+  turn: number;
+  request: ModelRequest;
+  /** The model about to be called (the loop always sets it). */
+  model?: { id: string; provider: string };
+};
+/** When one model call attempt ran, in epoch milliseconds (`performance.timeOrigin + performance.now()`). */
+export interface ModelCallTiming {
+  startedAt: number;
+  /** The first text, reasoning or tool-call chunk; absent when none arrived. */
+  firstChunkAt?: number;
+  endedAt: number;
+}
 /** After each model call, successful or not. A hook may set `retry` to replay the turn cleanly after `retry.delayMs`. */
 export type AfterModelCallEvent = Base & {
   type: "after-model-call";
@@ -85,6 +107,8 @@ export type AfterModelCallEvent = Base & {
   message?: AssistantMessage;
   error?: ModelError | SkeinError;
   retry?: { delayMs: number };
+  /** When this attempt ran (the loop always sets it); tracing uses it for exact spans and time to first chunk. */
+  timing?: ModelCallTiming;
 };
 /**
  * Before each tool call. Hooks may rewrite `call.input`, set `deny` to refuse the call with a message the model

@@ -8,12 +8,19 @@ export interface TurnOutcome {
   message: AssistantMessage;
   usage: Usage;
   finishReason: FinishReason;
+  responseId?: string;
 }
 
 export interface TurnState {
   /** True once any delta of this turn reached the caller: a retry must then discard it first. */
   emitted: boolean;
+  /** Epoch ms when the model was called and when its first text, reasoning or tool-call chunk arrived. */
+  startedAt?: number;
+  firstChunkAt?: number;
 }
+
+/** Epoch milliseconds with sub-millisecond precision. */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
 
 /**
  * Streams one model turn, yielding text and reasoning deltas as they arrive, and returns the assembled
@@ -32,9 +39,12 @@ export async function* streamModelTurn(
   const toolCalls: ToolCall[] = [];
   let usage: Usage = emptyUsage();
   let finishReason: FinishReason | undefined;
+  let responseId: string | undefined;
+  state.startedAt = epochNow();
   for await (const event of model.stream(request, signal)) {
     switch (event.type) {
       case "text-delta": {
+        state.firstChunkAt ??= epochNow();
         text += event.text;
         const out: AgentEvent = { type: "text-delta", runId: ids.runId, turn: ids.turn, text: event.text };
         const pending = emit(out);
@@ -44,6 +54,7 @@ export async function* streamModelTurn(
         break;
       }
       case "reasoning-delta": {
+        state.firstChunkAt ??= epochNow();
         reasoning += event.text;
         const out: AgentEvent = {
           type: "reasoning-delta",
@@ -58,6 +69,7 @@ export async function* streamModelTurn(
         break;
       }
       case "tool-call":
+        state.firstChunkAt ??= epochNow();
         toolCalls.push(event.call);
         break;
       case "usage":
@@ -65,6 +77,7 @@ export async function* streamModelTurn(
         break;
       case "finish":
         finishReason = event.reason;
+        responseId = event.requestId;
         break;
     }
   }
@@ -77,5 +90,5 @@ export async function* streamModelTurn(
   const message: AssistantMessage = { role: "assistant", content: text };
   if (reasoning) message.reasoning = reasoning;
   if (toolCalls.length > 0) message.toolCalls = toolCalls;
-  return { message, usage, finishReason };
+  return { message, usage, finishReason, responseId };
 }

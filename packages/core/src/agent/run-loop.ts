@@ -6,14 +6,9 @@ import type { Model, ModelRequest, ResponseFormat, ToolSpec } from "../model/mod
 import { addUsage, emptyUsage, type Usage } from "../model/usage.ts";
 import type { CompiledSchema } from "../schema/schema.ts";
 import type { AnyTool, ToolLogger } from "../tools/tool.ts";
-import type {
-  AfterModelCallEvent,
-  AgentEvent,
-  BeforeModelCallEvent,
-  ErrorInfo,
-  StopReason,
-} from "./events.ts";
-import { streamModelTurn, type TurnOutcome, type TurnState } from "./model-turn.ts";
+import { errorInfo } from "./error-info.ts";
+import type { AgentEvent, BeforeModelCallEvent, ErrorInfo, StopReason } from "./events.ts";
+import { callModel } from "./model-call.ts";
 import { checkOutput, outputCorrection } from "./structured-output.ts";
 import { executeToolCalls } from "./tool-executor.ts";
 import type { ContextManager, RunInput, RunOptions } from "./types.ts";
@@ -21,6 +16,7 @@ import type { ContextManager, RunInput, RunOptions } from "./types.ts";
 /** Everything the loop needs, resolved once per agent (never mutated by a run). */
 export interface LoopConfig {
   name: string;
+  description?: string;
   instructions: string;
   model?: Model;
   tools: ReadonlyMap<string, AnyTool>;
@@ -45,25 +41,6 @@ export interface LoopRunOptions extends RunOptions {
   model?: Model;
 }
 
-const info = (error: unknown): ErrorInfo =>
-  error instanceof SkeinError
-    ? { code: error.code, message: error.message }
-    : { code: "internal_error", message: error instanceof Error ? error.message : String(error) };
-
-const delay = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-
 /**
  * The agent loop. State lives in this generator only, so concurrent runs of one agent never share it.
  * `committed` only ever grows by whole units (a user message; an assistant message together with all its tool
@@ -76,9 +53,15 @@ export async function* runLoop(
 ): AsyncGenerator<AgentEvent> {
   const runId = options.runId ?? randomUUID();
   const signal = options.signal;
-  const bus = config.bus;
+  const bus = options.plugins?.length ? config.bus.with(options.plugins) : config.bus;
   const emit = (event: AgentEvent): void | Promise<void> =>
     bus.has(event.type) ? bus.emit(event) : undefined;
+  /** Passes an event through the hooks (awaited only when one listens), then yields it to the caller. */
+  async function* publish(event: AgentEvent): AsyncGenerator<AgentEvent> {
+    const pending = emit(event);
+    if (pending) await pending;
+    yield event;
+  }
   const inputMessages: Message[] = typeof input === "string" ? [{ role: "user", content: input }] : input;
   const committed: Message[] = [...(options.history ?? []), ...inputMessages];
   const maxTurns = options.maxTurns ?? config.maxTurns;
@@ -95,12 +78,11 @@ export async function* runLoop(
     type: "run-start",
     runId,
     agent: config.name,
+    description: config.description || undefined,
     sessionId: options.sessionId,
     input: inputMessages,
   };
-  let pending = emit(start);
-  if (pending) await pending;
-  yield start;
+  yield* publish(start);
 
   const model = options.model ?? config.model;
   try {
@@ -123,9 +105,7 @@ export async function* runLoop(
         break;
       }
       const turnStart: AgentEvent = { type: "turn-start", runId, turn };
-      pending = emit(turnStart);
-      if (pending) await pending;
-      yield turnStart;
+      yield* publish(turnStart);
 
       let request: ModelRequest = {
         system: config.instructions || undefined,
@@ -137,45 +117,16 @@ export async function* runLoop(
         providerOptions: config.providerOptions,
       };
       if (config.context) request = await config.context.prepare(request, { model, signal });
-      const before: BeforeModelCallEvent = { type: "before-model-call", runId, turn, request };
-      pending = emit(before);
-      if (pending) await pending;
-      yield before;
-
-      let outcome: TurnOutcome | undefined;
-      for (let attempt = 1; outcome === undefined; attempt++) {
-        const state: TurnState = { emitted: false };
-        try {
-          outcome = yield* streamModelTurn(model, before.request, { runId, turn }, state, emit, signal);
-        } catch (caught) {
-          if (signal?.aborted) throw caught;
-          const after: AfterModelCallEvent = {
-            type: "after-model-call",
-            runId,
-            turn,
-            attempt,
-            error: asSkeinError(caught),
-          };
-          pending = emit(after);
-          if (pending) await pending;
-          yield after;
-          if (!after.retry) throw after.error;
-          if (state.emitted) yield { type: "turn-discarded", runId, turn, error: info(caught) };
-          await delay(after.retry.delayMs, signal);
-          signal?.throwIfAborted();
-        }
-      }
-      const after: AfterModelCallEvent = {
-        type: "after-model-call",
+      const before: BeforeModelCallEvent = {
+        type: "before-model-call",
         runId,
         turn,
-        attempt: 1,
-        message: outcome.message,
+        request,
+        model: { id: model.id, provider: model.provider },
       };
-      pending = emit(after);
-      if (pending) await pending;
-      yield after;
+      yield* publish(before);
 
+      const outcome = yield* callModel(model, before.request, { runId, turn }, emit, signal);
       usage = addUsage(usage, outcome.usage);
       const { message } = outcome;
       const turnEnd: AgentEvent = {
@@ -185,10 +136,9 @@ export async function* runLoop(
         message,
         usage: outcome.usage,
         finishReason: outcome.finishReason,
+        responseId: outcome.responseId,
       };
-      pending = emit(turnEnd);
-      if (pending) await pending;
-      yield turnEnd;
+      yield* publish(turnEnd);
 
       if (!message.toolCalls) {
         committed.push(message);
@@ -242,7 +192,7 @@ export async function* runLoop(
       stopReason = "cancelled";
     } else {
       stopReason = caught instanceof ModelError ? "model-error" : "error";
-      error = info(caught);
+      error = errorInfo(caught);
       if (!(caught instanceof SkeinError))
         config.logger.error("agent loop failed", { runId, error: String(caught) });
     }
@@ -250,9 +200,7 @@ export async function* runLoop(
   if (stopReason === "cancelled") error = { code: "run_cancelled", message: "The run was cancelled" };
   if (error && stopReason !== "cancelled") {
     const errorEvent: AgentEvent = { type: "error", runId, error };
-    pending = emit(errorEvent);
-    if (pending) await pending;
-    yield errorEvent;
+    yield* publish(errorEvent);
   }
   const end: AgentEvent = {
     type: "run-end",
@@ -264,14 +212,5 @@ export async function* runLoop(
     messages: committed,
     error,
   };
-  pending = emit(end);
-  if (pending) await pending;
-  yield end;
+  yield* publish(end);
 }
-
-const asSkeinError = (error: unknown): SkeinError =>
-  error instanceof SkeinError
-    ? error
-    : new SkeinError("internal_error", error instanceof Error ? error.message : String(error), {
-        cause: error,
-      });

@@ -2,7 +2,9 @@ import { SkeinError, ToolError } from "../errors/errors.ts";
 import type { ToolCall, ToolMessage } from "../model/messages.ts";
 import { formatIssues } from "../schema/format-issues.ts";
 import type { AnyTool, ToolLogger } from "../tools/tool.ts";
+import { abortableDelay } from "./abortable-delay.ts";
 import { AsyncQueue } from "./async-queue.ts";
+import { errorInfo } from "./error-info.ts";
 import type { AfterToolCallEvent, AgentEvent, BeforeToolCallEvent, ParsedToolCall } from "./events.ts";
 
 export interface ToolRunSettings {
@@ -29,25 +31,6 @@ const toContent = (value: unknown): string => {
   if (value === undefined) return "";
   return JSON.stringify(value);
 };
-
-const errorInfo = (error: unknown): { code: string; message: string } =>
-  error instanceof SkeinError
-    ? { code: error.code, message: error.message }
-    : { code: "tool_failed", message: error instanceof Error ? error.message : String(error) };
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 function parseArguments(raw: string): { ok: true; value: unknown } | { ok: false; message: string } {
   if (raw.trim() === "") return { ok: true, value: {} };
@@ -190,7 +173,7 @@ async function runOne(
       try {
         content = toContent(await invoke(tool, parsedCall, settings, push));
       } catch (caught) {
-        const info = errorInfo(caught);
+        const info = errorInfo(caught, "tool_failed");
         error =
           caught instanceof SkeinError ? caught : new ToolError(info.code, info.message, { cause: caught });
         content = info.message;
@@ -207,7 +190,7 @@ async function runOne(
     };
     await emitAndPush(after);
     if (after.retry && !settings.signal?.aborted) {
-      await sleep(after.retry.delayMs, settings.signal);
+      await abortableDelay(after.retry.delayMs, settings.signal);
       continue;
     }
     if (after.isError) return fail(after.error?.code ?? "tool_failed", after.content);

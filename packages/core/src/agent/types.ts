@@ -53,6 +53,8 @@ export interface RunOptions {
   maxTurns?: number;
   /** Total tokens (input + output) over the whole run. */
   maxTokens?: number;
+  /** Plugins for this run only, after the agent's own (a host adds per-run durability or tracing this way). */
+  plugins?: Plugin[];
 }
 
 export type RunInput = string | Message[];

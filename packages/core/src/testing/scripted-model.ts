@@ -10,6 +10,8 @@ export interface ScriptedTurn {
   toolCalls?: { id?: string; name: string; arguments: unknown }[];
   usage?: Partial<Usage>;
   finishReason?: FinishReason;
+  /** The provider's completion id to report on `finish` (as `requestId`). */
+  responseId?: string;
   /** Throw this error instead of answering (after `textBeforeError` was streamed, when set). */
   error?: ModelError | Error;
   textBeforeError?: string;
@@ -81,7 +83,10 @@ export function scriptedModel(
         type: "usage",
         usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, ...turn.usage },
       };
-      yield { type: "finish", reason: turn.finishReason ?? (calls.length > 0 ? "tool-calls" : "stop") };
+      const reason = turn.finishReason ?? (calls.length > 0 ? "tool-calls" : "stop");
+      yield turn.responseId
+        ? { type: "finish", reason, requestId: turn.responseId }
+        : { type: "finish", reason };
     },
   };
 }

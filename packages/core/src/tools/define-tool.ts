@@ -12,6 +12,8 @@ export interface ToolDefinition<S extends SchemaInput> {
   input: S;
   /** Deadline for one call, in ms (defaults to the agent's `toolTimeoutMs`). */
   timeoutMs?: number;
+  /** `false` when running a call twice could do harm (see `Tool.idempotent`). */
+  idempotent?: boolean;
   /**
    * Returns the result (any JSON-serialisable value or a string), or is an async generator that yields progress
    * and returns the result.
@@ -34,6 +36,7 @@ export function tool<S extends SchemaInput>(definition: ToolDefinition<S>): Tool
     description: definition.description,
     input,
     timeoutMs: definition.timeoutMs,
+    ...(definition.idempotent !== undefined && { idempotent: definition.idempotent }),
     async *stream(args: InferSchema<S>, ctx: ToolContext): AsyncGenerator<ToolStreamEvent> {
       const returned = definition.run(args, ctx);
       if (!isAsyncGenerator(returned)) {

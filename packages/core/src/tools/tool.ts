@@ -29,6 +29,12 @@ export interface Tool<I = unknown> {
   readonly input: CompiledSchema<I>;
   /** Deadline for one call, in ms. Falls back to the agent's `toolTimeoutMs`. */
   readonly timeoutMs?: number;
+  /**
+   * `false` when running a call twice could do harm (a payment, an email). A durable host (the runtime) then never
+   * re-runs a call of this tool that started but left no recorded result before a crash; it ends the run as
+   * interrupted instead. Default: safe to run again.
+   */
+  readonly idempotent?: boolean;
   stream(input: I, ctx: ToolContext): AsyncIterable<ToolStreamEvent>;
 }
 

@@ -83,8 +83,16 @@ describe("every ending leaves a valid, re-invokable history", () => {
         },
       },
     };
+    const hooked: string[] = [];
+    const spy: Plugin = {
+      name: "spy",
+      hooks: {
+        "turn-discarded": (e) => void hooked.push(`discarded turn ${e.turn}`),
+        "after-model-call": (e) => void hooked.push(`attempt ${e.attempt} ${e.error ? "failed" : "ok"}`),
+      },
+    };
     const events: AgentEvent[] = [];
-    const stream = new Agent({ name: "a", model, plugins: [retryOnce], retry: false }).stream("hi");
+    const stream = new Agent({ name: "a", model, plugins: [retryOnce, spy], retry: false }).stream("hi");
     for await (const e of stream) events.push(e);
     const result = await stream.result;
     expect(result.text).toBe("whole answer");
@@ -99,6 +107,7 @@ describe("every ending leaves a valid, re-invokable history", () => {
       { role: "user", content: "hi" },
       { role: "assistant", content: "whole answer" },
     ]);
+    expect(hooked).toEqual(["attempt 1 failed", "discarded turn 1", "attempt 2 ok"]);
   });
 
   it("tool error: a thrown error goes back to the model, which may recover", async () => {
