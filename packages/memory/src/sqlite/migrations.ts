@@ -1,0 +1,117 @@
+import type { DatabaseSync } from "node:sqlite";
+import { MemorySchemaTooNewError } from "../store/errors.ts";
+import { transaction } from "./connection.ts";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// Base tables use portable SQL (TEXT, INTEGER, plain indexes) so a PostgreSQL adapter can mirror them; the text
+// index (FTS5 here, tsvector there) and the vector index (sqlite-vec here, pgvector there) are adapter-specific.
+// Append new migrations; never edit one that has shipped. Table names carry a `memory_` prefix so the store can
+// share a database file with the runtime's store.
+export const memoryMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "memory records, history, jobs, settings, FTS5 text index",
+    sql: `
+      CREATE TABLE memory_records (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        provenance TEXT NOT NULL,
+        metadata TEXT,
+        status TEXT NOT NULL,
+        retired_reason TEXT,
+        supersedes TEXT,
+        superseded_by TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        UNIQUE (tenant_id, id)
+      );
+      CREATE INDEX memory_records_by_namespace ON memory_records (tenant_id, namespace);
+      CREATE INDEX memory_records_by_created ON memory_records (tenant_id, created_at, id);
+      CREATE INDEX memory_records_by_expiry ON memory_records (expires_at);
+      CREATE INDEX memory_records_by_supersedes ON memory_records (tenant_id, supersedes);
+      CREATE INDEX memory_records_by_superseded_by ON memory_records (tenant_id, superseded_by);
+      CREATE TABLE memory_history (
+        tenant_id TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        previous_text TEXT,
+        related_id TEXT,
+        reason TEXT,
+        job_id TEXT,
+        PRIMARY KEY (tenant_id, record_id, seq)
+      );
+      CREATE TABLE memory_jobs (
+        tenant_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        session_id TEXT,
+        trigger TEXT NOT NULL,
+        strategies TEXT NOT NULL,
+        message_count INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        outcome TEXT,
+        error TEXT,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE INDEX memory_jobs_by_created ON memory_jobs (tenant_id, created_at);
+      CREATE TABLE memory_settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE VIRTUAL TABLE memory_fts USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
+      INSERT INTO memory_fts (memory_fts, rank) VALUES ('secure-delete', 1);
+    `,
+  },
+];
+
+/**
+ * Applies the migrations not yet recorded in `memory_schema_migrations`, each in its own transaction (re-checked
+ * inside it, so two processes opening one file at once apply each migration once). Returns the versions applied.
+ */
+export function migrateMemory(
+  db: DatabaseSync,
+  list: readonly Migration[] = memoryMigrations,
+  now = Date.now(),
+): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS memory_schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const known = Math.max(0, ...list.map((m) => m.version));
+  const current = () =>
+    (db.prepare("SELECT MAX(version) AS v FROM memory_schema_migrations").get() as { v: number | null }).v ??
+    0;
+  const found = current();
+  if (found > known) throw new MemorySchemaTooNewError(found, known);
+  const applied: number[] = [];
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    if (migration.version <= found) continue;
+    transaction(db, () => {
+      if (current() >= migration.version) return;
+      db.exec(migration.sql);
+      db.prepare("INSERT INTO memory_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+        migration.version,
+        migration.name,
+        now,
+      );
+      applied.push(migration.version);
+    });
+  }
+  return applied;
+}
