@@ -3,22 +3,20 @@ import { UsageError } from "./errors.ts";
 
 export const COMMANDS = ["chat", "serve", "dev", "keys"] as const;
 export type CommandName = (typeof COMMANDS)[number];
-/** Commands reserved in the dispatcher that later releases fill in. */
-export const PLANNED_COMMANDS: ReadonlySet<CommandName> = new Set(["serve", "dev", "keys"]);
 
 export const MAIN_USAGE = `Usage: skein <command> [options]
 
 Commands:
   chat [agent]   Chat with an agent in the terminal, or run it from a script
-  serve          Serve agents over HTTP (not yet available)
-  dev            Run agents with reload on change (not yet available)
-  keys           Manage API keys (not yet available)
+  serve          Serve the agents of skein.config.ts over HTTP (API keys required)
+  dev            The same in dev mode: loopback, no API keys, restart on change
+  keys           Manage API keys: create, list, revoke
 
 Options:
   -h, --help     Show help (skein <command> --help for a command's options)
   --version      Print the version
 
-Run "skein chat --help" for how the model is chosen.`;
+Run "skein <command> --help" for a command's options ("skein chat --help" for how the model is chosen).`;
 
 export const CHAT_USAGE = `Usage: skein chat [agent] [options]
 

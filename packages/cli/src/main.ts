@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import packageJson from "../package.json" with { type: "json" };
-import { MAIN_USAGE, PLANNED_COMMANDS, parseTopLevel } from "./args.ts";
+import { MAIN_USAGE, parseTopLevel } from "./args.ts";
 import { chatCommand } from "./commands/chat.ts";
+import type { ServeIo } from "./commands/serve.ts";
 import { modelFactories } from "./core-imports.ts";
 import { EXIT, UsageError } from "./errors.ts";
 
@@ -22,10 +23,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${packageJson.version}\n`);
     return EXIT.ok;
   }
-  if (PLANNED_COMMANDS.has(top.command)) {
-    process.stderr.write(`skein ${top.command} is not yet available in this version; "skein chat" is.\n`);
-    return EXIT.usage;
-  }
+  const io: ServeIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  // The runtime is imported only by the commands that use it.
+  if (top.command === "serve") return (await import("./commands/serve.ts")).serveCommand(top.args, io);
+  if (top.command === "dev") return (await import("./commands/dev.ts")).devCommand(top.args, io);
+  if (top.command === "keys") return (await import("./commands/keys.ts")).keysCommand(top.args, io);
   return chatCommand(top.args, {
     stdin: process.stdin,
     stdout: process.stdout,

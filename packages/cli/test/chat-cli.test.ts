@@ -132,13 +132,14 @@ describe("skein chat configuration", () => {
     expect(badFlag.stderr).toMatch(/--frobnicate/);
   });
 
-  it("reserves serve, dev and keys with a clear message", async () => {
-    const result = await runCli(["serve"]);
+  it("lists serve, dev and keys in the help, and refuses their bad flags with exit code 2", async () => {
+    const result = await runCli(["serve", "--port", "eighty"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/skein serve is not yet available/);
+    expect(result.stderr).toMatch(/--port must be a number/);
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/chat \[agent\]/);
+    expect(help.stdout).toMatch(/serve .*API keys required/);
   });
 });
 

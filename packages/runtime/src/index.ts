@@ -7,8 +7,11 @@ export {
   type SkeinConfig,
 } from "./config/config.ts";
 export { type CreateAppOptions, createApp, type RuntimeAppHandle } from "./http/app.ts";
+export { consoleStatic, defaultConsoleDir } from "./http/console-static.ts";
+export { openApiDocument } from "./http/openapi/document.ts";
 export { HttpError, type Problem, problem, problemType } from "./http/problem.ts";
 export { AGENT_HEADER, AGENTCORE_SESSION_HEADER } from "./http/routes/agentcore.ts";
+export { parseOnBusy } from "./http/routes/invoke.ts";
 export {
   API_KEY_PREFIX,
   apiKeyId,
@@ -18,8 +21,13 @@ export {
   revokeApiKey,
   verifyApiKey,
 } from "./keys/api-keys.ts";
-export { sessionHistory } from "./runs/history.ts";
+export { DEFAULT_MAX_RUNS_PER_TENANT, TenantRunLimiter } from "./limits/tenant-run-limiter.ts";
+export { defaultRateLimit, type RateLimit, TokenBuckets } from "./limits/token-bucket.ts";
+export { createLogger, type LoggerOptions, REDACT_PATHS } from "./logging/logger.ts";
+export { durableTools, toolCallKey, toolStartKey } from "./runs/durable-tools.ts";
+export { loadSessionHistory, sessionHistory } from "./runs/history.ts";
 export { RunManager } from "./runs/run-manager.ts";
+export type { OnBusy, RecoveryReport, ShutdownOptions } from "./runs/run-types.ts";
 export {
   DevModeNotLoopbackError,
   defaultDataDir,
@@ -33,3 +41,15 @@ export * from "./store/errors.ts";
 export { migrate, migrations } from "./store/sqlite/migrations.ts";
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.ts";
 export * from "./store/store.ts";
+export { RuntimeMetrics } from "./telemetry/metrics.ts";
+export {
+  openServerTelemetry,
+  RuntimeTelemetry,
+  type RuntimeTelemetryOptions,
+  telemetryOptionsFromEnv,
+} from "./telemetry/runtime-telemetry.ts";
+export { registerTelemetryRoutes } from "./telemetry/telemetry-routes.ts";
+export { TENANT_ATTRIBUTE } from "./telemetry/trace-recorder.ts";
+export { defaultTraceRetention, type TraceRetention, TraceStore } from "./telemetry/trace-store.ts";
+export { TracedRunManager } from "./telemetry/traced-run-manager.ts";
+export { UsageLedger } from "./telemetry/usage-ledger.ts";

@@ -4,11 +4,14 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { serve } from "@hono/node-server";
 import { type Model, SkeinError } from "@skein/core";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import type { HostedAgent } from "./agents/registry.ts";
 import { type CreateAppOptions, createApp, type RuntimeAppHandle } from "./http/app.ts";
+import { createLogger } from "./logging/logger.ts";
+import type { RecoveryReport } from "./runs/run-manager.ts";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
+import { openServerTelemetry } from "./telemetry/runtime-telemetry.ts";
 
 export interface StartServerOptions {
   agents: readonly HostedAgent[];
@@ -27,6 +30,11 @@ export interface StartServerOptions {
   logger?: Logger;
   /** How often expired sessions are swept (default 60 s). */
   expirySweepMs?: number;
+  /**
+   * On close, how long runs in flight get to commit their current step before they are suspended where they are
+   * (default 10 s). Suspended runs resume when a server starts on the same store.
+   */
+  shutdownGraceMs?: number;
   app?: Omit<CreateAppOptions, "store" | "agents" | "defaultModel" | "modelHint" | "logger" | "auth">;
 }
 
@@ -37,7 +45,12 @@ export interface RunningServer {
   port: number;
   store: Store;
   handle: RuntimeAppHandle;
-  /** Graceful shutdown: stop accepting, let runs in flight commit their end, close the store. */
+  /** What the start found of runs a previous process left in flight. */
+  recovery: RecoveryReport;
+  /**
+   * Graceful shutdown: stop accepting, let each run in flight commit its current step and suspend it (a restart
+   * resumes it), bounded by `shutdownGraceMs`, then close the store.
+   */
   close(): Promise<void>;
 }
 
@@ -63,7 +76,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const dev = options.dev ?? false;
   const host = options.host ?? (dev ? "127.0.0.1" : "0.0.0.0");
   if (dev && !isLoopback(host)) throw new DevModeNotLoopbackError(host);
-  const logger = options.logger ?? pino({ name: "skein" });
+  const logger = options.logger ?? createLogger();
   let store = options.store;
   const ownsStore = store === undefined;
   if (!store) {
@@ -77,8 +90,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       "DEV MODE: API keys are not required; requests without a key act as tenant 'dev'. Loopback only.",
     );
   }
+  const dataDir = ownsStore ? (options.dataDir ?? defaultDataDir()) : options.dataDir;
+  const telemetry = options.app?.telemetry ?? openServerTelemetry({ dataDir, logger });
   const handle = createApp({
     ...options.app,
+    telemetry,
     store,
     agents: options.agents,
     defaultModel: options.defaultModel,
@@ -87,7 +103,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     auth: { dev },
   });
 
-  await handle.runs.recoverInterrupted();
+  // Before accepting requests: runs a previous process left in flight resume (or end with the reason).
+  const recovery = await handle.runs.recover();
 
   const { server, address } = await new Promise<{ server: Server; address: AddressInfo }>(
     (resolve, reject) => {
@@ -110,8 +127,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const url = `http://${urlHost}:${address.port}`;
 
   const sweep = setInterval(() => {
-    store
-      .expireSessions(Date.now())
+    handle
+      .expireSessions()
       .then((expired) => expired.length > 0 && logger.info({ count: expired.length }, "sessions expired"))
       .catch((error: unknown) => logger.error({ err: error }, "session expiry sweep failed"));
   }, options.expirySweepMs ?? 60_000);
@@ -132,16 +149,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       closingServer = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await handle.runs.shutdown();
+      await handle.runs.shutdown({ graceMs: options.shutdownGraceMs });
       // Streams of ended runs finish on their own; keep-alive connections they leave are idle now. Anything still
       // open after a grace period is cut.
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;
       clearTimeout(timer);
+      if (!options.app?.telemetry) await telemetry.close();
       if (ownsStore) await store.close();
     })();
     return closing;
   };
-  return { url, host, port: address.port, store, handle, close };
+  return { url, host, port: address.port, store, handle, recovery, close };
 }

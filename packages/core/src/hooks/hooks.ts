@@ -29,7 +29,8 @@ export class HookBus {
   /** A new bus with these plugins' handlers after this bus's own (per-run plugins); this bus is unchanged. */
   with(plugins: Plugin[]): HookBus {
     const bus = new HookBus(plugins);
-    for (const [type, list] of this.handlers) bus.handlers.set(type, [...list, ...(bus.handlers.get(type) ?? [])]);
+    for (const [type, list] of this.handlers)
+      bus.handlers.set(type, [...list, ...(bus.handlers.get(type) ?? [])]);
     return bus;
   }
 

@@ -4,6 +4,8 @@ import type { AgentEvent, AgentRunOptions, AnyTool, Model, RunInput } from "@ske
 export interface HostedAgent {
   readonly name: string;
   readonly description: string;
+  /** The system prompt, shown by the console (an `Agent` has it). */
+  readonly instructions?: string;
   readonly model: Model | undefined;
   readonly tools: readonly AnyTool[];
   stream(input: RunInput, options?: AgentRunOptions): AsyncIterable<AgentEvent>;
@@ -12,6 +14,7 @@ export interface HostedAgent {
 export interface AgentDescription {
   name: string;
   description: string;
+  instructions: string | null;
   /** `null` when neither the agent nor the server names a model. */
   model: { id: string; provider: string } | null;
   tools: { name: string; description: string; parameters: unknown }[];
@@ -54,6 +57,7 @@ export class AgentRegistry {
     return {
       name: agent.name,
       description,
+      instructions: agent.instructions ?? null,
       model: model ? { id: model.id, provider: model.provider } : null,
       tools: agent.tools.map((t) => ({
         name: t.name,

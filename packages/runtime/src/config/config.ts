@@ -3,6 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Model, SkeinError } from "@skein/core";
 import type { HostedAgent } from "../agents/registry.ts";
+import type { RateLimit } from "../limits/token-bucket.ts";
 import type { SessionLimits } from "../sessions/session-limits.ts";
 
 /** A project's `skein.config.ts`: `export default defineConfig({ agents: [...] })`. */
@@ -16,6 +17,12 @@ export interface SkeinConfig {
     dataDir?: string;
     sessions?: Partial<SessionLimits>;
     maxBodyBytes?: number;
+    /** Per API key (default 120 at once, 20 per second); `false` turns it off. */
+    rateLimit?: RateLimit | false;
+    /** Runs in flight per tenant (default 64). */
+    maxRunsPerTenant?: number;
+    /** SSE heartbeat interval in ms (default 15,000; 0 turns it off). */
+    sseHeartbeatMs?: number;
   };
 }
 

@@ -2,18 +2,28 @@ import { randomUUID } from "node:crypto";
 import type { Model } from "@skein/core";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import { AgentRegistry, type HostedAgent } from "../agents/registry.ts";
-import { RunManager } from "../runs/run-manager.ts";
+import { TenantRunLimiter } from "../limits/tenant-run-limiter.ts";
+import { defaultRateLimit, type RateLimit } from "../limits/token-bucket.ts";
+import { createLogger } from "../logging/logger.ts";
+import type { RunManager } from "../runs/run-manager.ts";
 import { defaultSessionLimits, type SessionLimits } from "../sessions/session-limits.ts";
-import type { Store } from "../store/store.ts";
+import type { Session, Store } from "../store/store.ts";
+import { RuntimeTelemetry } from "../telemetry/runtime-telemetry.ts";
+import { registerTelemetryRoutes } from "../telemetry/telemetry-routes.ts";
+import { TracedRunManager } from "../telemetry/traced-run-manager.ts";
 import { type AuthOptions, authenticate } from "./auth.ts";
+import { consoleStatic } from "./console-static.ts";
 import type { RuntimeApp, RuntimeEnv, RuntimeServices } from "./context.ts";
 import { openAIError } from "./openai/wire.ts";
+import { openApiDocument } from "./openapi/document.ts";
 import { HttpError, problem, problemFromError, problemResponse } from "./problem.ts";
+import { rateLimit } from "./rate-limit.ts";
 import { type AgentCoreOptions, pingRoute, registerAgentCoreRoutes } from "./routes/agentcore.ts";
 import { OPENAI_PATHS, registerOpenAIRoutes } from "./routes/openai.ts";
 import { registerV1Routes } from "./routes/v1.ts";
+import { DEFAULT_SSE_HEARTBEAT_MS } from "./sse.ts";
 
 export interface CreateAppOptions {
   store: Store;
@@ -28,7 +38,18 @@ export interface CreateAppOptions {
   /** Largest request body accepted (default 1 MiB). */
   maxBodyBytes?: number;
   agentCore?: AgentCoreOptions;
+  /** Token bucket per API key (default 120 at once, 20 per second); `false` turns it off. */
+  rateLimit?: RateLimit | false;
+  /** Runs in flight per tenant (default 64); more answer 429 `tenant_run_limit`. */
+  maxRunsPerTenant?: number;
+  /** SSE heartbeat interval (default 15 s; 0 turns heartbeats off). */
+  sseHeartbeatMs?: number;
+  /** The clock of runs and sessions (tests inject one to expire sessions without waiting). */
   now?: () => number;
+  /** Traces, usage ledger and metrics of every run (default: kept in memory). */
+  telemetry?: RuntimeTelemetry;
+  /** The built console served at `/` (default `packages/console/dist`). */
+  consoleDir?: string;
 }
 
 export interface RuntimeAppHandle {
@@ -36,21 +57,35 @@ export interface RuntimeAppHandle {
   app: RuntimeApp;
   runs: RunManager;
   services: RuntimeServices;
+  telemetry: RuntimeTelemetry;
+  /** Marks sessions past their idle timeout or maximum lifetime as expired (by the app's clock); the server
+   * calls it periodically. */
+  expireSessions(): Promise<Session[]>;
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
 /** Builds the runtime's HTTP app on Web-standard Request/Response; the Node adapter lives in `server.ts`. */
 export function createApp(options: CreateAppOptions): RuntimeAppHandle {
-  const logger = options.logger ?? pino({ name: "skein" });
+  const logger = options.logger ?? createLogger();
   const now = options.now ?? Date.now;
   const limits = { ...defaultSessionLimits, ...options.limits };
   const agents = new AgentRegistry(options.agents, {
     defaultModel: options.defaultModel,
     modelHint: options.modelHint,
   });
-  const runs = new RunManager({ store: options.store, agents, logger, limits, now });
-  const services: RuntimeServices = { store: options.store, agents, runs, limits, logger, now };
+  const telemetry = options.telemetry ?? new RuntimeTelemetry({ logger });
+  const runs = new TracedRunManager({ store: options.store, agents, logger, limits, now }, telemetry);
+  const services: RuntimeServices = {
+    store: options.store,
+    agents,
+    runs,
+    limits,
+    logger,
+    now,
+    tenantRuns: new TenantRunLimiter(options.maxRunsPerTenant),
+    sseHeartbeatMs: options.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
+  };
   const app: RuntimeApp = new Hono<RuntimeEnv>();
 
   app.use(async (c, next) => {
@@ -69,11 +104,13 @@ export function createApp(options: CreateAppOptions): RuntimeAppHandle {
         status: c.res.status,
         tenantId: c.get("tenantId"),
         keyId: c.get("keyId"),
+        runId: c.get("runId"),
         ms: Math.round(performance.now() - started),
       },
       "request",
     );
   });
+  app.use(telemetry.metrics.middleware());
 
   app.onError((error, c) => {
     const { body, headers } = problemFromError(error);
@@ -88,6 +125,12 @@ export function createApp(options: CreateAppOptions): RuntimeAppHandle {
   );
 
   app.get("/ping", pingRoute(services));
+  // Public, like /ping: it describes the API, not the tenant's data. Registered before the auth middleware.
+  let document: unknown;
+  app.get("/v1/openapi.json", (c) => {
+    document ??= openApiDocument();
+    return c.json(document);
+  });
 
   const maxSize = options.maxBodyBytes ?? 1024 * 1024;
   const limitBody = bodyLimit({
@@ -97,13 +140,20 @@ export function createApp(options: CreateAppOptions): RuntimeAppHandle {
     },
   });
   const auth = authenticate({ store: options.store, ...options.auth });
+  const limitRate =
+    options.rateLimit === false ? undefined : rateLimit(options.rateLimit ?? defaultRateLimit, now);
+  // /invocations (AgentCore) is authenticated like /v1: only dev mode on loopback serves it without a key.
   for (const path of ["/v1/*", "/invocations"]) {
     app.use(path, auth);
+    if (limitRate) app.use(path, limitRate);
     app.use(path, limitBody);
   }
 
   registerV1Routes(app, services);
   registerAgentCoreRoutes(app, services, options.agentCore);
   registerOpenAIRoutes(app, services);
-  return { app, runs, services };
+  registerTelemetryRoutes(app, services, telemetry, { devMode: options.auth?.dev === true });
+  app.get("*", consoleStatic(options.consoleDir)); // last: the console's pages are every other GET
+  const expireSessions = () => options.store.expireSessions(now());
+  return { app, runs, services, telemetry, expireSessions };
 }

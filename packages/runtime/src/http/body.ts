@@ -50,6 +50,8 @@ export const invocationBody = z
     stream: z.boolean().optional(),
     /** Answer 202 with the run id at once; poll `GET /v1/runs/{id}` or stream its events. */
     async: z.boolean().optional(),
+    /** When the session already has a run: `reject` answers 409 `session_busy` (default), `queue` waits its turn. */
+    onBusy: z.enum(["queue", "reject"]).optional(),
   })
   .strict();
 

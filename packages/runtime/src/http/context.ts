@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import type { AgentRegistry } from "../agents/registry.ts";
+import type { TenantRunLimiter } from "../limits/tenant-run-limiter.ts";
 import type { RunManager } from "../runs/run-manager.ts";
 import type { SessionLimits } from "../sessions/session-limits.ts";
 import type { Store } from "../store/store.ts";
@@ -13,6 +14,10 @@ export interface RuntimeServices {
   limits: SessionLimits;
   logger: Logger;
   now: () => number;
+  /** Caps runs in flight per tenant (429 `tenant_run_limit`). */
+  tenantRuns: TenantRunLimiter;
+  /** Interval of SSE comment lines that keep idle streams alive through proxies; 0 turns them off. */
+  sseHeartbeatMs: number;
 }
 
 /** Per-request values set by the middleware. */
@@ -23,6 +28,8 @@ export interface RuntimeEnv {
     tenantId: string;
     /** Id of the API key used; absent in dev mode without a key. */
     keyId?: string;
+    /** The run this request started, for the request log line. */
+    runId?: string;
   };
 }
 

@@ -1,4 +1,5 @@
-import type { Run, Session, SessionEvent } from "../store/store.ts";
+import { addUsage, emptyUsage, type Usage } from "@skein/core";
+import type { Run, Session, SessionEvent, Store } from "../store/store.ts";
 
 // The API's JSON shapes of stored records: ISO 8601 times, no tenant id (it is the caller's own).
 
@@ -46,4 +47,13 @@ export function presentEvent(event: SessionEvent) {
     data: event.data,
     createdAt: iso(event.createdAt),
   };
+}
+
+/** Most runs summed per session; a first step (a store aggregate would scale better). */
+const maxRunsSummed = 100_000;
+
+/** Tokens and cost of every run of the session, summed (cost only when every priced run shares a currency). */
+export async function sessionUsage(store: Store, tenantId: string, sessionId: string): Promise<Usage> {
+  const runs = await store.listRuns(tenantId, { sessionId, limit: maxRunsSummed });
+  return runs.reduce((sum, run) => addUsage(sum, run.usage), emptyUsage());
 }

@@ -17,6 +17,17 @@ export function formatSse(message: SseMessage): string {
   return `${text}data: ${message.raw ? String(message.data) : JSON.stringify(message.data)}\n\n`;
 }
 
+/** Default interval of SSE heartbeats: proxies commonly cut streams idle for 30 to 60 s. */
+export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
+
+/** An SSE comment line: ignored by every client, but it keeps the connection busy. */
+export const HEARTBEAT = ": keep-alive\n\n";
+
+export interface SseOptions {
+  /** Writes a comment line when nothing was sent for this long (default 15 s; 0 turns it off). */
+  heartbeatMs?: number;
+}
+
 /**
  * A `text/event-stream` response pulling from `source`. When the client goes away the stream is cancelled: the
  * signal given to `source` aborts, so a reader waiting for the next event stops at once.
@@ -24,20 +35,45 @@ export function formatSse(message: SseMessage): string {
 export function sseResponse(
   source: (signal: AbortSignal) => AsyncIterable<SseMessage>,
   headers: Record<string, string> = {},
+  options: SseOptions = {},
 ): Response {
   const controller = new AbortController();
   const iterator = source(controller.signal)[Symbol.asyncIterator]();
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let closed = false;
+  let wrote = false;
+  const stop = () => {
+    closed = true;
+    clearInterval(timer);
+  };
   const body = new ReadableStream<Uint8Array>({
+    start(stream) {
+      if (heartbeatMs <= 0) return;
+      timer = setInterval(() => {
+        if (!closed && !wrote) stream.enqueue(encoder.encode(HEARTBEAT));
+        wrote = false;
+      }, heartbeatMs);
+      timer.unref();
+    },
     async pull(stream) {
       try {
         const next = await iterator.next();
-        if (next.done) stream.close();
-        else stream.enqueue(encoder.encode(formatSse(next.value)));
+        if (closed) return;
+        if (next.done) {
+          stop();
+          stream.close();
+        } else {
+          wrote = true;
+          stream.enqueue(encoder.encode(formatSse(next.value)));
+        }
       } catch (error) {
+        stop();
         stream.error(error);
       }
     },
     async cancel() {
+      stop();
       controller.abort();
       await iterator.return?.();
     },

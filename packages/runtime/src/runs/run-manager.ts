@@ -1,254 +1,87 @@
-import { randomUUID } from "node:crypto";
-import {
-  type AgentEvent,
-  addUsage,
-  emptyUsage,
-  type Message,
-  ModelNotConfiguredError,
-  type RunEndEvent,
-  SkeinError,
-  type Usage,
-} from "@skein/core";
-import type { Logger } from "pino";
-import type { AgentRegistry, HostedAgent } from "../agents/registry.ts";
+import { ModelNotConfiguredError } from "@skein/core";
+import type { HostedAgent } from "../agents/registry.ts";
 import { HttpError } from "../http/problem.ts";
-import { type SessionLimits, sessionExpiry } from "../sessions/session-limits.ts";
-import { RunNotActiveError } from "../store/errors.ts";
-import type { Run, RunProgress, Session, SessionEvent, Store } from "../store/store.ts";
+import { RunNotActiveError, SessionBusyError } from "../store/errors.ts";
+import type { Run, SessionEvent } from "../store/store.ts";
 import { isTerminal } from "../store/store.ts";
-import { ChangeSignal, whenAborted } from "./change-signal.ts";
-import { sessionHistory } from "./history.ts";
+import { loadSessionHistory } from "./history.ts";
+import { decideResume, resumeEvents } from "./resume-run.ts";
+import { commitEvents, endRunWithError, errorInfo, suspendRun } from "./run-driver.ts";
+import { readRunEvents } from "./run-feed.ts";
+import { laneKey, newRunId, RunHost } from "./run-host.ts";
+import type { RecoveryReport, ShutdownOptions, StartedRun, StartRunParams } from "./run-types.ts";
 
-/** Hook points travel on the agent's stream too; they are internal (whole requests) and never stored. */
-const hookEventTypes = new Set([
-  "before-model-call",
-  "after-model-call",
-  "before-tool-call",
-  "after-tool-call",
-]);
+export type {
+  OnBusy,
+  RecoveryReport,
+  RunManagerOptions,
+  ShutdownOptions,
+  StartedRun,
+  StartRunParams,
+} from "./run-types.ts";
 
-export interface RunManagerOptions {
-  store: Store;
-  agents: AgentRegistry;
-  logger: Logger;
-  limits: SessionLimits;
-  now?: () => number;
-}
-
-export interface StartRunParams {
-  tenantId: string;
-  session: Session;
-  agent: HostedAgent;
-  input: Message[];
-}
-
-export interface StartedRun {
-  run: Run;
-  /** Resolves with the run as stored once it has ended (never rejects). */
-  done: Promise<Run>;
-}
-
-interface LiveRun {
-  run: Run;
-  controller: AbortController;
-  changed: ChangeSignal;
-  done: Promise<Run>;
-  /** Set by `shutdown()`: the run ends as `interrupted`, not `cancelled`. */
-  interrupted?: boolean;
-}
-
-const pageSize = 500;
-
-/** The end status of a run by its stop reason: limits end a run normally, errors fail it. */
-function endStatus(event: RunEndEvent): "completed" | "failed" | "cancelled" {
-  if (event.stopReason === "cancelled") return "cancelled";
-  return event.stopReason === "done" || event.stopReason === "max-turns" || event.stopReason === "max-tokens"
-    ? "completed"
-    : "failed";
-}
-
-const errorInfo = (error: unknown) =>
-  error instanceof SkeinError
-    ? { code: error.code, message: error.message }
-    : { code: "internal_error", message: error instanceof Error ? error.message : String(error) };
+/** Resolves true when `promise` settles within `ms`, false otherwise (a bound, not a synchronisation). */
+const within = (promise: Promise<unknown>, ms: number) =>
+  new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 
 /**
- * Runs agents inside sessions. Each event of a run is appended to the store, in order, before the next one is
- * pulled from the agent, so every step is committed before the loop takes the next; readers follow the store.
+ * Runs agents inside sessions, one at a time per session (others wait in its queue or get 409), each step
+ * committed to the store before the next starts (`driveRun`). Resumes the runs a stopped process left (`recover`)
+ * and suspends runs on shutdown so that they resume.
  */
-export class RunManager {
-  private readonly store: Store;
-  private readonly agents: AgentRegistry;
-  private readonly logger: Logger;
-  private readonly limits: SessionLimits;
-  private readonly now: () => number;
-  private readonly live = new Map<string, LiveRun>();
-
-  constructor(options: RunManagerOptions) {
-    this.store = options.store;
-    this.agents = options.agents;
-    this.logger = options.logger;
-    this.limits = options.limits;
-    this.now = options.now ?? Date.now;
-  }
-
-  /** Runs in flight in this process. */
-  get activeCount(): number {
-    return this.live.size;
-  }
-
+export class RunManager extends RunHost {
   /**
-   * Creates the run (409 `session_busy` when the session has one running) and starts it in the background.
+   * Starts a run, or queues it (`onBusy: "queue"`) behind the session's run in flight; 409 `session_busy` otherwise.
    * Throws `ModelNotConfiguredError` (503) before creating anything when the agent has no model.
    */
   async start(params: StartRunParams): Promise<StartedRun> {
     const { tenantId, session, agent, input } = params;
+    if (this.closing)
+      throw new HttpError(503, "shutting_down", "The server is shutting down; try again shortly.");
     const model = this.agents.modelFor(agent);
     if (!model)
       throw new ModelNotConfiguredError(`Agent "${agent.name}" has no model. ${this.agents.modelHint}`);
     if (session.status !== "active" || session.expiresAt <= this.now())
       throw new HttpError(410, "session_expired", `session ${session.id} has expired`);
-    const history = await sessionHistory(this.store, tenantId, session.id);
-    await this.touch(session);
-    // Nothing that can fail comes between creating the run and driving it (a run nobody drives blocks its session).
-    const run = await this.store.createRun({
-      id: `run_${randomUUID().replaceAll("-", "")}`,
-      tenantId,
-      sessionId: session.id,
-      agent: agent.name,
-      status: "running",
-    });
-    const controller = new AbortController();
-    const live: LiveRun = { run, controller, changed: new ChangeSignal(), done: Promise.resolve(run) };
-    this.live.set(run.id, live);
-    const events = agent.stream(input, {
-      history,
-      sessionId: session.id,
-      runId: run.id,
-      signal: controller.signal,
-      model,
-    });
-    live.done = this.drive(live, session, events, [...history, ...input]);
-    return { run, done: live.done };
-  }
-
-  private async drive(
-    live: LiveRun,
-    session: Session,
-    events: AsyncIterable<AgentEvent>,
-    fallbackHistory: Message[],
-  ): Promise<Run> {
-    const { run } = live;
-    const log = this.logger.child({ runId: run.id, sessionId: session.id, tenantId: run.tenantId });
-    let usage: Usage = emptyUsage();
-    let ended = false;
-    try {
-      for await (const event of events) {
-        if (hookEventTypes.has(event.type)) continue;
-        const progress: RunProgress = { runId: run.id };
-        if (event.type === "turn-end") {
-          usage = addUsage(usage, event.usage);
-          progress.steps = 1;
-          progress.usage = usage;
-        } else if (event.type === "tool-result" || event.type === "tool-error") {
-          progress.steps = 1;
-        } else if (event.type === "run-end") {
-          const interrupted = live.interrupted === true && event.stopReason === "cancelled";
-          progress.end = {
-            status: interrupted ? "interrupted" : endStatus(event),
-            stopReason: event.stopReason,
-            error: interrupted
-              ? { code: "server_shutdown", message: "The server shut down during the run" }
-              : event.error,
-            result: { text: event.text, output: event.output },
-            usage: event.usage,
-          };
-          ended = true;
-        }
-        await this.store.appendEvents(
-          run.tenantId,
-          run.sessionId,
-          [{ type: event.type, runId: run.id, data: event }],
-          progress,
-        );
-        live.changed.fire();
-      }
-      if (!ended) throw new SkeinError("run_stream_ended", "the agent's event stream ended without run-end");
-    } catch (error) {
-      live.controller.abort();
-      if (error instanceof RunNotActiveError) {
-        log.warn({ status: error.status }, "run stopped: it is no longer running in the store");
-      } else {
-        log.error({ err: error }, "run failed outside the agent loop");
-        await this.failRun(live, fallbackHistory, error).catch((e) =>
-          log.error({ err: e }, "could not record failure"),
-        );
-      }
-    } finally {
-      this.live.delete(run.id);
-      live.changed.fire();
+    const lane = this.lane(tenantId, session.id);
+    if (lane.busy || lane.waiting.length > 0) {
+      if (params.onBusy !== "queue") throw new SessionBusyError(session.id);
+      return this.enqueue(lane, session, agent, input);
     }
-    await this.touch(session).catch(() => {});
-    const final = (await this.store.getRun(run.tenantId, run.id)) ?? run;
-    log.info({ status: final.status, stopReason: final.stopReason, usage: final.usage }, "run ended");
-    return final;
-  }
-
-  /** Ends a run whose agent stream broke: a `run-end` with the last valid history, so readers terminate cleanly. */
-  private async failRun(live: LiveRun, history: Message[], error: unknown): Promise<void> {
-    const { run } = live;
-    const info = errorInfo(error);
-    const end: RunEndEvent = {
-      type: "run-end",
-      runId: run.id,
-      stopReason: "error",
-      text: "",
-      usage: emptyUsage(),
-      messages: history,
-      error: info,
-    };
-    await this.store.appendEvents(
-      run.tenantId,
-      run.sessionId,
-      [
-        { type: "error", runId: run.id, data: { type: "error", runId: run.id, error: info } },
-        { type: "run-end", runId: run.id, data: end },
-      ],
-      { runId: run.id, end: { status: "failed", stopReason: "error", error: info } },
-    );
-  }
-
-  private async touch(session: Session): Promise<void> {
-    const at = this.now();
-    await this.store.touchSession(session.tenantId, session.id, {
-      at,
-      expiresAt: sessionExpiry(session.createdAt, at, this.limits),
-    });
+    lane.busy = true; // reserved before the first await: a concurrent start sees the session busy
+    try {
+      const { messages, stored } = await loadSessionHistory(this.store, tenantId, session.id);
+      await this.touch(session);
+      // Nothing that can fail comes between creating the run and driving it (a run nobody drives blocks its session).
+      const run = await this.store.createRun({
+        id: newRunId(),
+        tenantId,
+        sessionId: session.id,
+        agent: agent.name,
+        status: "running",
+      });
+      const live = this.track(run, session, "running");
+      this.launch(live, agent, model, input, this.freshPlan(messages, stored));
+      return { run, done: live.done };
+    } catch (error) {
+      lane.busy = false;
+      this.pump(lane);
+      throw error;
+    }
   }
 
   /**
-   * The run's events after `afterSeq`, then its live ones as they are committed, until the run ends (or `signal`
-   * aborts). A run not in flight in this process yields what is stored and stops.
+   * The run's events after `afterSeq`, then its live ones as they are committed, until the run ends here (or
+   * `signal` aborts). Live events come from memory (the run's feed); the store is read only for older ones.
    */
-  async *events(run: Run, afterSeq = 0, signal?: AbortSignal): AsyncGenerator<SessionEvent> {
-    const aborted = whenAborted(signal);
-    let cursor = afterSeq;
-    while (!signal?.aborted) {
-      const live = this.live.get(run.id);
-      const changed = live?.changed.next();
-      const batch = await this.store.listEvents(run.tenantId, run.sessionId, {
-        runId: run.id,
-        afterSeq: cursor,
-        limit: pageSize,
-      });
-      for (const event of batch) {
-        cursor = event.seq;
-        yield event;
-      }
-      if (batch.length === pageSize) continue;
-      if (!live) return;
-      await Promise.race([changed, aborted]);
-    }
+  events(run: Run, afterSeq = 0, signal?: AbortSignal): AsyncGenerator<SessionEvent> {
+    return readRunEvents(this.store, run, afterSeq, signal, () => this.live.get(run.id)?.feed);
   }
 
   /** Resolves with the stored run once it ends; immediately when it is not in flight here. */
@@ -259,13 +92,25 @@ export class RunManager {
   }
 
   /**
-   * Cancels the run and resolves with it once ended. A run in flight here is aborted (the agent commits its
-   * `run-end`); a stored run not in flight anywhere here is marked cancelled. 409 `run_finished` when it ended.
+   * Cancels the run and resolves with it once ended. A queued run leaves its queue; a run in flight here is
+   * aborted (the agent commits its `run-end`); a stored run not in flight here is marked cancelled. 409
+   * `run_finished` when it has ended.
    */
   async cancel(run: Run): Promise<Run> {
     const live = this.live.get(run.id);
     if (live) {
-      live.controller.abort();
+      const lane = this.lanes.get(laneKey(run.tenantId, run.sessionId));
+      const index = lane?.waiting.findIndex((w) => w.live === live) ?? -1;
+      if (index < 0) {
+        live.controller.abort();
+        return live.done;
+      }
+      lane!.waiting.splice(index, 1);
+      live.run = await this.store.transitionRun(run.tenantId, run.id, "cancelled", {
+        stopReason: "cancelled",
+        error: { code: "run_cancelled", message: "The run was cancelled" },
+      });
+      await this.settle(live);
       return live.done;
     }
     if (isTerminal(run.status))
@@ -277,58 +122,124 @@ export class RunManager {
   }
 
   /**
-   * Crash recovery, first step: every run still `running` in the store was left by a previous process (the store
-   * is owned by one server). Each gets a committed `run-end` carrying its last valid history and ends
-   * `interrupted`, which frees its session. TODO(durable runs): resume from the last committed step instead,
-   * when resuming is safe (idempotency records for tool calls).
+   * On start: every run a previous process left in flight (crashed, or suspended by a shutdown) resumes from its
+   * last committed step, with the same run id and event log, or ends `interrupted` with the reason when that is
+   * not safe; queued runs wait again for their sessions. The store is owned by one server.
    */
-  async recoverInterrupted(): Promise<Run[]> {
-    const recovered: Run[] = [];
-    for (const run of await this.store.findRunsByStatus(["running"])) {
-      if (this.live.has(run.id)) continue;
-      const error = {
-        code: "run_interrupted",
-        message: "The server stopped during this run; it was not resumed.",
-      };
-      const end: RunEndEvent = {
-        type: "run-end",
-        runId: run.id,
-        stopReason: "error",
-        text: "",
-        usage: run.usage,
-        messages: await sessionHistory(this.store, run.tenantId, run.sessionId),
-        error,
-      };
+  async recover(): Promise<RecoveryReport> {
+    const report: RecoveryReport = { resumed: [], interrupted: [], requeued: [] };
+    const runs = (await this.store.findRunsToRecover()).filter((run) => !this.live.has(run.id));
+    for (const run of runs) {
+      if (run.status === "queued") continue;
       try {
-        await this.store.appendEvents(
-          run.tenantId,
-          run.sessionId,
-          [{ type: "run-end", runId: run.id, data: end }],
-          {
-            runId: run.id,
-            end: { status: "interrupted", stopReason: "error", error },
-          },
-        );
-        recovered.push((await this.store.getRun(run.tenantId, run.id)) ?? run);
-      } catch (caught) {
-        if (!(caught instanceof RunNotActiveError)) throw caught;
+        const after = await this.resume(run);
+        (after.status === "running" ? report.resumed : report.interrupted).push(after);
+      } catch (error) {
+        this.logger.error({ runId: run.id, err: error }, "run could not be recovered");
       }
     }
-    if (recovered.length > 0)
-      this.logger.warn({ runs: recovered.map((r) => r.id) }, "runs interrupted by a restart");
-    return recovered;
+    for (const run of runs) {
+      if (run.status !== "queued") continue;
+      const agent = this.agents.get(run.agent);
+      const session = await this.store.getSession(run.tenantId, run.sessionId);
+      if (!agent || !session) {
+        const error = { code: "agent_not_found", message: `no agent named "${run.agent}" on this server` };
+        await this.store.transitionRun(run.tenantId, run.id, "failed", { stopReason: "error", error });
+        continue;
+      }
+      const lane = this.lane(run.tenantId, run.sessionId);
+      lane.waiting.push({
+        live: this.track(run, session, "queued"),
+        agent: this.agentForResume(agent, run.tenantId),
+      });
+      this.pump(lane);
+      report.requeued.push(run);
+    }
+    const ids = (list: Run[]) => list.map((r) => r.id);
+    if (runs.length > 0)
+      this.logger.warn(
+        {
+          resumed: ids(report.resumed),
+          interrupted: ids(report.interrupted),
+          requeued: ids(report.requeued),
+        },
+        "runs recovered after a restart",
+      );
+    return report;
+  }
+
+  /** The agent a resumed run uses (a subclass may wrap it, e.g. to trace the run as `start` does). */
+  protected agentForResume(agent: HostedAgent, _tenantId: string): HostedAgent {
+    return agent;
+  }
+
+  private async resume(run: Run): Promise<Run> {
+    const log = this.logger.child({ runId: run.id, sessionId: run.sessionId, tenantId: run.tenantId });
+    const session = await this.store.getSession(run.tenantId, run.sessionId);
+    const claimed =
+      run.status === "running" ? run : await this.store.transitionRun(run.tenantId, run.id, "running");
+    if (!session) {
+      const error = { code: "session_not_found", message: `session ${run.sessionId} no longer exists` };
+      return this.store.transitionRun(run.tenantId, run.id, "interrupted", { stopReason: "error", error });
+    }
+    const lane = this.lane(run.tenantId, run.sessionId);
+    lane.busy = true;
+    const live = this.track(claimed, session, "running");
+    try {
+      const decision = await decideResume(this.store, this.agents, claimed);
+      if (decision.kind === "interrupt") {
+        log.warn({ error: decision.error }, "run not resumed");
+        await endRunWithError(this.store, live, decision.error, claimed.usage, "interrupted");
+        lane.busy = false;
+        await this.settle(live);
+        return live.done;
+      }
+      const { plan, model, discardTurn } = decision;
+      const agent = this.agentForResume(decision.agent, run.tenantId);
+      const turn = plan.turnOffset + 1;
+      const events = resumeEvents(run, turn, discardTurn);
+      await commitEvents(this.store, live, events, { runId: run.id });
+      log.info({ turn, replay: plan.replay !== undefined }, "run resumed");
+      this.launch(live, agent, model, [], {
+        history: plan.history,
+        baseLength: plan.baseLength,
+        turnOffset: plan.turnOffset,
+        startedTurn: plan.startedTurn,
+        replay: plan.replay,
+        usage: claimed.usage,
+        resumed: true,
+      });
+      return live.run;
+    } catch (error) {
+      log.error({ err: error }, "run could not be resumed");
+      await endRunWithError(this.store, live, errorInfo(error), claimed.usage, "interrupted").catch(() => {});
+      lane.busy = false;
+      await this.settle(live);
+      return live.done;
+    }
   }
 
   /**
-   * Graceful shutdown: aborts every run in flight and waits for each to commit its end, stored as `interrupted`.
-   * TODO(durable runs): leave them `running` and resume them from their last committed step on restart.
+   * Graceful shutdown: no new runs; queued runs stay queued in the store; each running run finishes the step in
+   * flight (model turn, or the tool calls of a turn), commits it and is suspended (`interrupted`, stop reason
+   * `shutdown`), which the next start resumes. Runs still busy after `graceMs` are suspended where they are.
    */
-  async shutdown(): Promise<void> {
-    const runs = [...this.live.values()];
-    for (const live of runs) {
-      live.interrupted = true;
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    this.closing = true;
+    for (const lane of this.lanes.values())
+      for (const { live } of lane.waiting.splice(0)) await this.settle(live);
+    const running = [...this.live.values()];
+    for (const live of running) live.stop = "finish-step";
+    const all = Promise.all(running.map((live) => live.done));
+    if (await within(all, options.graceMs ?? 10_000)) return;
+    for (const live of running) {
+      if (!this.live.has(live.run.id)) continue;
+      live.stop = "now";
+      await suspendRun(this.store, live).catch((error: unknown) => {
+        if (!(error instanceof RunNotActiveError)) this.logger.error({ err: error }, "could not suspend run");
+      });
       live.controller.abort();
     }
-    await Promise.all(runs.map((live) => live.done));
+    await within(all, 2_000);
   }
 }

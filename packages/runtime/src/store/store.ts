@@ -1,4 +1,4 @@
-import type { ErrorInfo, Usage } from "@skein/core";
+import type { ErrorInfo, Message, Usage } from "@skein/core";
 
 /**
  * The runtime's storage contract. Every adapter (SQLite now, PostgreSQL later) passes the same conformance suite
@@ -62,6 +62,11 @@ export interface Store {
   listEvents(tenantId: string, sessionId: string, query?: EventQuery): Promise<SessionEvent[]>;
   /** The newest event of the session with this type. */
   lastEvent(tenantId: string, sessionId: string, type: string): Promise<SessionEvent | undefined>;
+  /**
+   * The session's conversation as its ended runs committed it (`RunProgress.history`, written with each run's
+   * end), oldest first. Each message is stored once, so a long session grows linearly.
+   */
+  listHistory(tenantId: string, sessionId: string): Promise<Message[]>;
 
   // Runs
   /**
@@ -75,11 +80,16 @@ export interface Store {
   /**
    * Moves the run to `to` when `canTransition(current, to)`, else throws `InvalidRunTransitionError`
    * (`RunNotFoundError` when absent). Entering `running` throws `SessionBusyError` when another run of the
-   * session is running.
+   * session is running; it clears the stop reason, error and end time a suspended run had.
    */
   transitionRun(tenantId: string, id: string, to: RunStatus, patch?: RunEndPatch): Promise<Run>;
   /** Cross-tenant: runs in these states, oldest first (crash recovery finds `running` runs on start). */
   findRunsByStatus(statuses: RunStatus[], limit?: number): Promise<Run[]>;
+  /**
+   * Cross-tenant, for a server starting: runs left `running` by a process that stopped, runs `interrupted` with
+   * stop reason `shutdown` (suspended by a graceful shutdown, to be resumed) and `queued` runs; oldest first.
+   */
+  findRunsToRecover(limit?: number): Promise<Run[]>;
 
   // Idempotency records of tool calls: a completed tool is never executed twice.
   /** Stores the record unless one exists for `(tenantId, key)`; returns the stored one (first write wins). */
@@ -183,13 +193,17 @@ export type RunStatus = "queued" | "running" | "completed" | "failed" | "cancell
 
 export const terminalRunStatuses: readonly RunStatus[] = ["completed", "failed", "cancelled", "interrupted"];
 
+/** Stop reason of a run a graceful shutdown suspended: `interrupted` until a server resumes it. */
+export const SUSPENDED_STOP_REASON = "shutdown";
+
 const allowedTransitions: Record<RunStatus, readonly RunStatus[]> = {
   queued: ["running", "failed", "cancelled"],
   running: ["completed", "failed", "cancelled", "interrupted"],
   completed: [],
   failed: [],
   cancelled: [],
-  interrupted: [],
+  // A suspended run resumes (its stop reason, error and end time are cleared on the way).
+  interrupted: ["running"],
 };
 
 /** The run state machine, shared by every adapter. */
@@ -216,6 +230,8 @@ export interface Run {
   error?: ErrorInfo;
   /** Final result (e.g. `{ text, output }`), set when the run ends. */
   result?: unknown;
+  /** The run's input, when given at creation (a queued run keeps it until it starts). */
+  input?: Message[];
   createdAt: number;
   updatedAt: number;
   endedAt?: number;
@@ -226,6 +242,7 @@ export interface NewRun {
   sessionId: string;
   agent: string;
   status: "queued" | "running";
+  input?: Message[];
   createdAt?: number;
 }
 export interface RunQuery {
@@ -250,6 +267,8 @@ export interface RunProgress {
   usage?: Usage;
   /** Ends the run in the same transaction as its last events. */
   end?: { status: "completed" | "failed" | "cancelled" | "interrupted" } & RunEndPatch;
+  /** Appended to the session's history (`listHistory`) in the same transaction: a run's messages, with its end. */
+  history?: Message[];
 }
 
 export interface IdempotencyRecord {

@@ -43,6 +43,22 @@ describe("API keys", () => {
     expect(await ping.json()).toMatchObject({ status: "Healthy" });
   });
 
+  it("requires a key on every operation the OpenAPI document does not mark public", async () => {
+    t = await startTestServer([makeAgent("echo", scriptedModel([]))]);
+    const doc = await (await t.call("/v1/openapi.json", { key: null })).json();
+    const checked: string[] = [];
+    for (const [template, item] of Object.entries<any>(doc.paths))
+      for (const [method, op] of Object.entries<any>(item)) {
+        if (op.security?.length === 0) continue; // /ping, /v1/openapi.json, /metrics (its own token)
+        const path = template.replace(/\{\w+\}/g, "echo");
+        const response = await t.call(path, { method, key: null, json: method === "post" ? {} : undefined });
+        expect(response.status, `${method} ${path}`).toBe(401);
+        checked.push(`${method} ${template}`);
+      }
+    expect(checked).toContain("post /invocations"); // AgentCore's route is secure by default too
+    expect(checked.length).toBeGreaterThanOrEqual(15);
+  });
+
   it("refuses malformed, unknown and revoked keys, and accepts a valid one", async () => {
     t = await startTestServer([makeAgent("echo", scriptedModel([]))]);
     expect((await t.call("/v1/agents")).status).toBe(200);
@@ -95,6 +111,10 @@ describe("dev mode", () => {
     // A key that is sent is still checked, and scopes the request to its tenant.
     expect((await t.call(`/v1/sessions/${id}`, { key: t.keyA })).status).toBe(404);
     expect((await t.call("/v1/agents", { key: "sk-skein-bad" })).status).toBe(401);
+    // AgentCore's /invocations needs no key in dev mode only.
+    const agentCore = await t.call("/invocations", { method: "POST", key: null, json: { prompt: "hello" } });
+    expect(agentCore.status).toBe(200);
+    expect(await agentCore.json()).toMatchObject({ status: "success", response: "hi" });
   });
 
   it("refuses to start in dev mode on a non-loopback address", async () => {

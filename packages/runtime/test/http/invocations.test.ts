@@ -192,6 +192,44 @@ describe("POST /v1/agents/{agent}/invocations", () => {
     expect(await second.json()).toMatchObject({ status: "completed", text: "second done" });
   });
 
+  it("queues an invocation on a busy session with onBusy=queue and runs it after the first, on its history", async () => {
+    const release = gate();
+    const model = scriptedModel([gateCall, { text: "first done" }, { text: "queued done" }]);
+    t = await startTestServer([makeAgent("echo", model, { tools: [gateTool(release.promise)] })]);
+    const first = await (
+      await t.call("/v1/agents/echo/invocations", { method: "POST", json: { input: "a", async: true } })
+    ).json();
+    await readSse(await t.call(`/v1/runs/${first.id}/events`), (e) => e.event === "tool-call");
+
+    const queued = await t.call("/v1/agents/echo/invocations?onBusy=queue", {
+      method: "POST",
+      json: { input: "b", sessionId: first.sessionId, async: true },
+    });
+    expect(queued.status).toBe(202);
+    const queuedRun = await queued.json();
+    expect(queuedRun.status).toBe("queued");
+    const bad = await t.call("/v1/agents/echo/invocations?onBusy=maybe", {
+      method: "POST",
+      json: { input: "c", sessionId: first.sessionId },
+    });
+    expect((await problemOf(bad)).code).toBe("invalid_request");
+
+    release.open();
+    const events = await readSse(await t.call(`/v1/runs/${queuedRun.id}/events`));
+    expect(events.at(-1)?.event).toBe("run-end");
+    expect(await (await t.call(`/v1/runs/${queuedRun.id}`)).json()).toMatchObject({
+      status: "completed",
+      text: "queued done",
+    });
+    expect(model.requests[2]?.messages.map((m) => m.content)).toEqual([
+      "a",
+      "",
+      expect.any(String),
+      "first done",
+      "b",
+    ]);
+  });
+
   it("cancels a running run; its end is committed and the session stays usable", async () => {
     const never = gate();
     const model = scriptedModel([gateCall, { text: "after cancel" }]);

@@ -6,7 +6,7 @@ import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 const usage = { inputTokens: 1, outputTokens: 1, totalTokens: 2 };
 
 describe("session history from the event log", () => {
-  it("takes the newest run-end's messages, then only whole units of a run that never ended", async () => {
+  it("takes the stored history of ended runs, then only whole units of a run that never ended", async () => {
     const store = openSqliteStore({ path: ":memory:" });
     await store.createTenant({ id: "t" });
     await store.createSession({ tenantId: "t", id: "s", agent: "a", expiresAt: Date.now() + 60_000 });
@@ -55,10 +55,19 @@ describe("session history from the event log", () => {
       },
       // Crash: c3 never got its result, so turn 2 is not committed.
     ];
-    await store.appendEvents("t", "s", [
-      { type: "run-end", runId: "r1", data: { type: "run-end", runId: "r1", messages: endedHistory } },
-      ...crashed.map((event) => ({ type: event.type, runId: event.runId, data: event })),
-    ]);
+    await store.createRun({ tenantId: "t", sessionId: "s", id: "r1", agent: "a", status: "running" });
+    await store.appendEvents(
+      "t",
+      "s",
+      [{ type: "run-end", runId: "r1", data: { type: "run-end", runId: "r1" } }],
+      { runId: "r1", end: { status: "completed" }, history: endedHistory },
+    );
+    await store.createRun({ tenantId: "t", sessionId: "s", id: "r2", agent: "a", status: "running" });
+    await store.appendEvents(
+      "t",
+      "s",
+      crashed.map((event) => ({ type: event.type, runId: event.runId, data: event })),
+    );
     expect(await sessionHistory(store, "t", "s")).toEqual([
       ...endedHistory,
       { role: "user", content: "second" },

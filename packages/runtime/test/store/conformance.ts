@@ -3,6 +3,7 @@ import type { Store } from "../../src/store/store.ts";
 import type { ConformanceContext } from "./conformance/context.ts";
 import { describeEvents } from "./conformance/events.ts";
 import { describeExpiryAndIdempotency } from "./conformance/expiry-and-idempotency.ts";
+import { describeHistoryAndRecovery } from "./conformance/history-and-recovery.ts";
 import { describeRuns } from "./conformance/runs.ts";
 import { describeSessions } from "./conformance/sessions.ts";
 import { describeTenantsAndKeys } from "./conformance/tenants-and-keys.ts";
@@ -13,7 +14,7 @@ export type MakeStore = (options: { now: () => number }) => Store | Promise<Stor
 /**
  * The storage conformance suite: every `Store` adapter (SQLite today, PostgreSQL later) must pass it unchanged.
  * Tenant scoping on every read, append ordering, concurrent appends, atomic batches, run state transitions,
- * expiry and idempotency records. Call it from a test file:
+ * expiry, idempotency records, session history and the runs a start recovers. Call it from a test file:
  * `runStoreConformance("sqlite :memory:", ({ now }) => openSqliteStore({ path: ":memory:", now }))`.
  */
 export function runStoreConformance(name: string, makeStore: MakeStore): void {
@@ -50,5 +51,6 @@ export function runStoreConformance(name: string, makeStore: MakeStore): void {
     describeEvents(t);
     describeRuns(t);
     describeExpiryAndIdempotency(t);
+    describeHistoryAndRecovery(t);
   });
 }

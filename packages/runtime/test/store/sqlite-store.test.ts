@@ -55,13 +55,43 @@ describe("sqlite store specifics", () => {
     const db = new DatabaseSync(":memory:");
     const broken = [
       ...migrations,
-      { version: 2, name: "half", sql: "CREATE TABLE extra (id TEXT); CREATE TABLE extra (id TEXT);" },
+      {
+        version: migrations.length + 1,
+        name: "half",
+        sql: "CREATE TABLE extra (id TEXT); CREATE TABLE extra (id TEXT);",
+      },
     ];
     expect(() => migrate(db, broken)).toThrow();
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'extra'").all();
     expect(tables).toEqual([]);
     const versions = db.prepare("SELECT version FROM schema_migrations").all();
-    expect(versions.map((v) => v.version)).toEqual([1]);
+    expect(versions.map((v) => v.version)).toEqual(migrations.map((m) => m.version));
+    db.close();
+  });
+
+  it("moves each session's history out of its newest run-end when migrating to version 2", async () => {
+    const db = new DatabaseSync(":memory:");
+    migrate(db, migrations.slice(0, 1));
+    db.exec(`INSERT INTO tenants (id, name, created_at) VALUES ('t', 't', 0);
+      INSERT INTO sessions (tenant_id, id, agent, status, last_seq, created_at, updated_at, expires_at)
+        VALUES ('t', 's', 'a', 'active', 3, 0, 0, 1);`);
+    const runEnd = (messages: unknown[]) => JSON.stringify({ type: "run-end", messages });
+    const insert = db.prepare(
+      "INSERT INTO session_events (tenant_id, session_id, seq, run_id, type, data, created_at) VALUES ('t', 's', ?, 'r', ?, ?, 0)",
+    );
+    insert.run(1, "run-end", runEnd([{ role: "user", content: "old" }]));
+    insert.run(2, "text-delta", JSON.stringify({ text: "x" }));
+    const newest = [
+      { role: "user", content: "old" },
+      { role: "assistant", content: "answer" },
+    ];
+    insert.run(3, "run-end", runEnd(newest));
+    expect(migrate(db)).toEqual(migrations.slice(1).map((m) => m.version));
+    const rows = db.prepare("SELECT idx, seq, message FROM session_history ORDER BY idx").all();
+    expect(rows.map((r) => [r.idx, r.seq, JSON.parse(r.message as string)])).toEqual([
+      [1, 3, newest[0]],
+      [2, 3, newest[1]],
+    ]);
     db.close();
   });
 

@@ -3,7 +3,7 @@ import { agentCoreBody, readBody } from "../body.ts";
 import type { RuntimeApp, RuntimeEnv, RuntimeServices } from "../context.ts";
 import { HttpError } from "../problem.ts";
 import { wantsEventStream } from "../sse.ts";
-import { runEventStream, startInvocation } from "./invoke.ts";
+import { parseOnBusy, runEventStream, startInvocation } from "./invoke.ts";
 
 /** The header AgentCore Runtime uses to pin an invocation to a session (InvokeAgentRuntime API reference). */
 export const AGENTCORE_SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
@@ -52,7 +52,10 @@ export function registerAgentCoreRoutes(
       input: body.prompt ?? body.input ?? body.messages!,
       sessionId,
       createMissingSession: true,
+      requestId: c.var.requestId,
+      onBusy: parseOnBusy(c.req.query("onBusy")),
     });
+    c.set("runId", invocation.run.id);
     const headers = { [AGENTCORE_SESSION_HEADER]: invocation.session.id };
     if (wantsEventStream(c.req.header("accept"))) return runEventStream(services, invocation.run, 0, headers);
     const run = await invocation.done;

@@ -1,5 +1,6 @@
 import type { Message } from "@skein/core";
 import type { HostedAgent } from "../../agents/registry.ts";
+import type { OnBusy } from "../../runs/run-manager.ts";
 import { createSession, requireAgentMatch, requireSession } from "../../sessions/sessions.ts";
 import { AlreadyExistsError } from "../../store/errors.ts";
 import type { Run, Session } from "../../store/store.ts";
@@ -15,6 +16,17 @@ export interface InvokeParams {
   /** Create the session under `sessionId` when the tenant has none (AgentCore semantics). */
   createMissingSession?: boolean;
   actorId?: string;
+  /** Logged with the run id, so a request's log line and its run's lines can be joined. */
+  requestId?: string;
+  /** When the session has a run in flight: wait in its queue, or 409 `session_busy` (default). */
+  onBusy?: OnBusy;
+}
+
+/** The `onBusy` option of a request (body field or `?onBusy=` query); 400 for anything but queue or reject. */
+export function parseOnBusy(value: unknown): OnBusy | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (value === "queue" || value === "reject") return value;
+  throw new HttpError(400, "invalid_request", 'onBusy must be "queue" or "reject"');
 }
 
 export interface Invocation {
@@ -26,9 +38,9 @@ export interface Invocation {
 export const toMessages = (input: string | Message[]): Message[] =>
   typeof input === "string" ? [{ role: "user", content: input }] : input;
 
-/** Finds or creates the session, then starts the run (409 `session_busy` when the session has one running). */
-export async function startInvocation(services: RuntimeServices, params: InvokeParams): Promise<Invocation> {
-  const { store, limits, runs } = services;
+/** The invocation's session: found, or created (also under the given id with `createMissingSession`). */
+async function openSession(services: RuntimeServices, params: InvokeParams): Promise<Session> {
+  const { store, limits } = services;
   let session: Session | undefined;
   if (params.sessionId !== undefined) {
     session = await store.getSession(params.tenantId, params.sessionId);
@@ -48,12 +60,37 @@ export async function startInvocation(services: RuntimeServices, params: InvokeP
   requireAgentMatch(session, params.agent.name);
   if (params.actorId !== undefined && session.actorId !== undefined && session.actorId !== params.actorId)
     throw new HttpError(403, "actor_mismatch", `session ${session.id} belongs to another actor`);
-  const { run, done } = await runs.start({
-    tenantId: params.tenantId,
-    session,
-    agent: params.agent,
-    input: toMessages(params.input),
-  });
+  return session;
+}
+
+/**
+ * Finds or creates the session, then starts the run: when the session has one in flight, 409 `session_busy` or, with
+ * `onBusy: "queue"`, queued behind it.
+ */
+export async function startInvocation(services: RuntimeServices, params: InvokeParams): Promise<Invocation> {
+  // The tenant's slot comes first, so a refused invocation leaves no session behind. A queued run holds its slot.
+  const release = services.tenantRuns.acquire(params.tenantId); // 429 tenant_run_limit when full
+  let session: Session;
+  let started: Awaited<ReturnType<typeof services.runs.start>>;
+  try {
+    session = await openSession(services, params);
+    started = await services.runs.start({
+      tenantId: params.tenantId,
+      session,
+      agent: params.agent,
+      input: toMessages(params.input),
+      onBusy: params.onBusy,
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const { run, done } = started;
+  done.then(release, release);
+  services.logger.info(
+    { requestId: params.requestId, runId: run.id, sessionId: session.id, tenantId: params.tenantId },
+    "run started",
+  );
   return { session, run, done };
 }
 
@@ -70,5 +107,6 @@ export function runEventStream(
         yield { id: event.seq, event: event.type, data: event.data };
     },
     { "x-skein-run-id": run.id, "x-skein-session-id": run.sessionId, ...headers },
+    { heartbeatMs: services.sseHeartbeatMs },
   );
 }

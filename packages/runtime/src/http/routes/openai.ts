@@ -1,3 +1,4 @@
+import type { Usage } from "@skein/core";
 import { readBody } from "../body.ts";
 import type { RuntimeApp, RuntimeServices } from "../context.ts";
 import {
@@ -14,7 +15,7 @@ import {
 } from "../openai/wire.ts";
 import { HttpError } from "../problem.ts";
 import { type SseMessage, sseResponse } from "../sse.ts";
-import { startInvocation } from "./invoke.ts";
+import { parseOnBusy, startInvocation } from "./invoke.ts";
 
 /** Continues a session over the OpenAI-compatible endpoint (the request's `user` field works too). */
 export const SESSION_HEADER = "X-Skein-Session-Id";
@@ -55,7 +56,10 @@ export function registerOpenAIRoutes(app: RuntimeApp, services: RuntimeServices)
       input: toSkeinMessages(body.messages),
       sessionId,
       createMissingSession: true,
+      requestId: c.var.requestId,
+      onBusy: parseOnBusy(c.req.query("onBusy")),
     });
+    c.set("runId", run.id);
     const headers = { [SESSION_HEADER]: session.id, "x-skein-run-id": run.id };
     if (!body.stream) {
       const ended = await done;
@@ -71,27 +75,49 @@ export function registerOpenAIRoutes(app: RuntimeApp, services: RuntimeServices)
       model: agent.name,
       includeUsage: body.stream_options?.include_usage === true,
     };
-    return sseResponse(async function* (signal): AsyncGenerator<SseMessage> {
-      yield { data: chunk(ctx, { role: "assistant", content: "" }) };
-      for await (const event of services.runs.events(run, 0, signal)) {
-        const data = event.data as {
-          type: string;
-          text?: string;
-          stopReason?: string;
-          usage?: never;
-          error?: { code: string; message: string };
-        };
-        if (data.type === "text-delta" && data.text) yield { data: chunk(ctx, { content: data.text }) };
-        if (data.type === "run-end") {
-          if (data.error && data.stopReason !== "done") {
-            yield { data: openAIError(502, data.error.code, data.error.message) };
-          } else {
-            yield { data: chunk(ctx, {}, finishReason(data.stopReason)) };
-            if (ctx.includeUsage && data.usage) yield { data: usageChunk(ctx, data.usage) };
+    // The answer is the final turn's text, streamed or not: text a model writes before calling tools is not part
+    // of it. An agent with tools may call them in any turn, so each turn's text is held until the turn ends
+    // without tool calls; an agent without tools streams every delta as it comes.
+    const holdTurns = agent.tools.length > 0;
+    return sseResponse(
+      async function* (signal): AsyncGenerator<SseMessage> {
+        yield { data: chunk(ctx, { role: "assistant", content: "" }) };
+        let held: string[] = [];
+        for await (const event of services.runs.events(run, 0, signal)) {
+          const data = event.data as StreamedEvent;
+          if (data.type === "turn-start" || data.type === "turn-discarded") held = [];
+          if (data.type === "text-delta" && data.text) {
+            if (holdTurns) held.push(data.text);
+            else yield { data: chunk(ctx, { content: data.text }) };
+          }
+          if (data.type === "turn-end") {
+            if (!data.message?.toolCalls?.length)
+              for (const text of held) yield { data: chunk(ctx, { content: text }) };
+            held = [];
+          }
+          if (data.type === "run-end") {
+            if (data.error && data.stopReason !== "done") {
+              yield { data: openAIError(502, data.error.code, data.error.message) };
+            } else {
+              yield { data: chunk(ctx, {}, finishReason(data.stopReason)) };
+              if (ctx.includeUsage && data.usage) yield { data: usageChunk(ctx, data.usage) };
+            }
           }
         }
-      }
-      yield { data: "[DONE]", raw: true };
-    }, headers);
+        yield { data: "[DONE]", raw: true };
+      },
+      headers,
+      { heartbeatMs: services.sseHeartbeatMs },
+    );
   });
+}
+
+/** The fields of stored agent events the stream reads. */
+interface StreamedEvent {
+  type: string;
+  text?: string;
+  message?: { toolCalls?: unknown[] };
+  stopReason?: string;
+  usage?: Usage;
+  error?: { code: string; message: string };
 }

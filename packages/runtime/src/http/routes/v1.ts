@@ -4,17 +4,32 @@ import { RunNotFoundError } from "../../store/errors.ts";
 import type { Run } from "../../store/store.ts";
 import { createSessionBody, invocationBody, readBody } from "../body.ts";
 import type { RuntimeApp, RuntimeServices } from "../context.ts";
-import { presentEvent, presentRun, presentSession } from "../present.ts";
+import { presentEvent, presentRun, presentSession, sessionUsage } from "../present.ts";
 import { HttpError } from "../problem.ts";
 import { resumeAfter, wantsEventStream } from "../sse.ts";
-import { runEventStream, startInvocation } from "./invoke.ts";
+import { parseOnBusy, runEventStream, startInvocation } from "./invoke.ts";
 
-const listQuery = z.object({
+/** Query of `GET /v1/sessions`. */
+export const listSessionsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z.string().optional(),
   actorId: z.string().optional(),
   agent: z.string().optional(),
   status: z.enum(["active", "expired"]).optional(),
+});
+
+/** Query of `GET /v1/sessions/{id}/events`. */
+export const listEventsQuery = z.object({
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+/** Query of `GET /v1/runs/{id}/events` (`Last-Event-ID` takes precedence). */
+export const runEventsQuery = z.object({
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .optional(),
 });
 
 function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
@@ -56,14 +71,18 @@ export function registerV1Routes(app: RuntimeApp, services: RuntimeServices): vo
   });
 
   app.get("/v1/sessions", async (c) => {
-    const query = parseQuery(listQuery, c.req.query());
+    const query = parseQuery(listSessionsQuery, c.req.query());
     const page = await store.listSessions(c.var.tenantId, query);
     return c.json({ data: page.items.map(presentSession), nextCursor: page.nextCursor ?? null });
   });
 
-  app.get("/v1/sessions/:id", async (c) =>
-    c.json(presentSession(await requireSession(store, c.var.tenantId, c.req.param("id")))),
-  );
+  app.get("/v1/sessions/:id", async (c) => {
+    const session = await requireSession(store, c.var.tenantId, c.req.param("id"));
+    return c.json({
+      ...presentSession(session),
+      usage: await sessionUsage(store, c.var.tenantId, session.id),
+    });
+  });
 
   app.delete("/v1/sessions/:id", async (c) => {
     const id = c.req.param("id");
@@ -73,13 +92,7 @@ export function registerV1Routes(app: RuntimeApp, services: RuntimeServices): vo
 
   app.get("/v1/sessions/:id/events", async (c) => {
     const session = await requireSession(store, c.var.tenantId, c.req.param("id"));
-    const query = parseQuery(
-      z.object({
-        after: z.coerce.number().int().min(0).optional(),
-        limit: z.coerce.number().int().min(1).max(1000).optional(),
-      }),
-      c.req.query(),
-    );
+    const query = parseQuery(listEventsQuery, c.req.query());
     const events = await store.listEvents(c.var.tenantId, session.id, {
       afterSeq: query.after,
       limit: query.limit ?? 200,
@@ -100,8 +113,11 @@ export function registerV1Routes(app: RuntimeApp, services: RuntimeServices): vo
       input: body.input,
       sessionId: body.sessionId,
       actorId: body.actorId,
+      requestId: c.var.requestId,
+      onBusy: body.onBusy ?? parseOnBusy(c.req.query("onBusy")),
     });
     const { run, session } = invocation;
+    c.set("runId", run.id);
     if (body.async) {
       return c.json({ ...presentRun(run), sessionId: session.id }, 202, { location: `/v1/runs/${run.id}` });
     }

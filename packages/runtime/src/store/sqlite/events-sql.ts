@@ -1,3 +1,4 @@
+import type { Message } from "@skein/core";
 import { RunNotActiveError, RunNotFoundError, SessionNotFoundError } from "../errors.ts";
 import type { EventQuery, NewSessionEvent, RunProgress, RunStatus, SessionEvent } from "../store.ts";
 import { type SqliteConnection, Where } from "./connection.ts";
@@ -59,6 +60,8 @@ export function appendEvents(
       return stored;
     });
     if (progress) applyProgress(c, tenantId, progress, appended.at(-1)?.seq, at);
+    if (progress?.history?.length)
+      appendHistory(c, tenantId, sessionId, progress.history, session.last_seq as number);
     return appended;
   });
 }
@@ -89,6 +92,35 @@ function applyProgress(
     tenantId,
     progress.runId,
   );
+}
+
+function appendHistory(
+  c: SqliteConnection,
+  tenantId: string,
+  sessionId: string,
+  messages: Message[],
+  seq: number,
+): void {
+  const last = c.get(
+    "SELECT COALESCE(MAX(idx), 0) AS idx FROM session_history WHERE tenant_id = ? AND session_id = ?",
+    tenantId,
+    sessionId,
+  );
+  const insert = c.sql(
+    "INSERT INTO session_history (tenant_id, session_id, idx, seq, message) VALUES (?, ?, ?, ?, ?)",
+  );
+  let idx = last!.idx as number;
+  for (const message of messages) insert.run(tenantId, sessionId, ++idx, seq, JSON.stringify(message));
+}
+
+export function listHistory(c: SqliteConnection, tenantId: string, sessionId: string): Message[] {
+  return c
+    .all(
+      "SELECT message FROM session_history WHERE tenant_id = ? AND session_id = ? ORDER BY idx",
+      tenantId,
+      sessionId,
+    )
+    .map((row) => JSON.parse(row.message as string) as Message);
 }
 
 export function listEvents(

@@ -85,6 +85,29 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX idempotency_records_by_run ON idempotency_records (run_id);
     `,
   },
+  {
+    version: 2,
+    name: "session history stored once per message, queued runs keep their input",
+    // The backfill takes each session's history from its newest run-end, which carried all of it until now.
+    sql: `
+      CREATE TABLE session_history (
+        tenant_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        message TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, session_id, idx)
+      );
+      ALTER TABLE runs ADD COLUMN input TEXT;
+      INSERT INTO session_history (tenant_id, session_id, idx, seq, message)
+        SELECT e.tenant_id, e.session_id, m.key + 1, e.seq, m.value
+        FROM session_events e, json_each(e.data, '$.messages') m
+        WHERE e.type = 'run-end' AND e.seq = (
+          SELECT MAX(l.seq) FROM session_events l
+          WHERE l.tenant_id = e.tenant_id AND l.session_id = e.session_id AND l.type = 'run-end'
+        );
+    `,
+  },
 ];
 
 /**

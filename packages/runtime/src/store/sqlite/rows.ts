@@ -81,6 +81,7 @@ export function runFromRow(row: Row): Run {
   if (row.error !== null) run.error = json(row.error) as Run["error"];
   if (row.result !== null) run.result = json(row.result);
   if (row.ended_at !== null) run.endedAt = num(row.ended_at);
+  if (row.input !== null && row.input !== undefined) run.input = json(row.input) as Run["input"];
   return run;
 }
 

@@ -13,6 +13,7 @@ import {
   type RunEndPatch,
   type RunQuery,
   type RunStatus,
+  SUSPENDED_STOP_REASON,
 } from "../store.ts";
 import { type SqliteConnection, Where } from "./connection.ts";
 import { runFromRow, toJson } from "./rows.ts";
@@ -29,14 +30,16 @@ export function createRun(c: SqliteConnection, run: NewRun): Run {
       throw new SessionNotFoundError(run.sessionId);
     try {
       const row = c.get(
-        `INSERT INTO runs (id, tenant_id, session_id, agent, status, last_step, last_seq, usage, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?) RETURNING *`,
+        `INSERT INTO runs (id, tenant_id, session_id, agent, status, last_step, last_seq, usage, input, created_at,
+           updated_at)
+         VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?) RETURNING *`,
         run.id,
         run.tenantId,
         run.sessionId,
         run.agent,
         run.status,
         JSON.stringify({ inputTokens: 0, outputTokens: 0, totalTokens: 0 }),
+        toJson(run.input),
         at,
         at,
       );
@@ -82,19 +85,26 @@ export function transitionRun(
     if (!row) throw new RunNotFoundError(id);
     const from = row.status as RunStatus;
     if (!canTransition(from, to)) throw new InvalidRunTransitionError(id, from, to);
+    // Entering a non-terminal state (a suspended run resuming) clears what its end had set.
+    const ends = isTerminal(to) ? 1 : 0;
     try {
       const updated = c.get(
-        `UPDATE runs SET status = ?, updated_at = ?, stop_reason = COALESCE(?, stop_reason),
-           error = COALESCE(?, error), result = COALESCE(?, result), usage = COALESCE(?, usage),
-           ended_at = COALESCE(?, ended_at)
+        `UPDATE runs SET status = ?, updated_at = ?,
+           stop_reason = CASE WHEN ? = 1 THEN COALESCE(?, stop_reason) ELSE ? END,
+           error = CASE WHEN ? = 1 THEN COALESCE(?, error) ELSE ? END,
+           result = COALESCE(?, result), usage = COALESCE(?, usage), ended_at = ?
          WHERE tenant_id = ? AND id = ? RETURNING *`,
         to,
         at,
+        ends,
         patch.stopReason ?? null,
+        patch.stopReason ?? null,
+        ends,
+        toJson(patch.error),
         toJson(patch.error),
         toJson(patch.result),
         toJson(patch.usage),
-        isTerminal(to) ? at : null,
+        ends ? at : null,
         tenantId,
         id,
       );
@@ -113,6 +123,17 @@ export function findRunsByStatus(c: SqliteConnection, statuses: RunStatus[], lim
     .all(
       `SELECT * FROM runs WHERE status IN (${statuses.map(() => "?").join(", ")}) ORDER BY created_at, id LIMIT ?`,
       ...statuses,
+      limit,
+    )
+    .map(runFromRow);
+}
+
+export function findRunsToRecover(c: SqliteConnection, limit = 1000): Run[] {
+  return c
+    .all(
+      `SELECT * FROM runs WHERE status IN ('running', 'queued') OR (status = 'interrupted' AND stop_reason = ?)
+       ORDER BY created_at, id LIMIT ?`,
+      SUSPENDED_STOP_REASON,
       limit,
     )
     .map(runFromRow);

@@ -93,6 +93,7 @@ export function deleteSession(c: SqliteConnection, tenantId: string, id: string)
        AND run_id IN (SELECT id FROM runs WHERE tenant_id = ? AND session_id = ?)`,
     ).run(tenantId, tenantId, id);
     c.sql("DELETE FROM session_events WHERE tenant_id = ? AND session_id = ?").run(tenantId, id);
+    c.sql("DELETE FROM session_history WHERE tenant_id = ? AND session_id = ?").run(tenantId, id);
     c.sql("DELETE FROM runs WHERE tenant_id = ? AND session_id = ?").run(tenantId, id);
     c.sql("DELETE FROM sessions WHERE tenant_id = ? AND id = ?").run(tenantId, id);
     return true;

@@ -1,4 +1,5 @@
 import { DatabaseSync } from "node:sqlite";
+import type { Message } from "@skein/core";
 import { AlreadyExistsError, TenantNotFoundError } from "../errors.ts";
 import type {
   ApiKeyRecord,
@@ -187,6 +188,10 @@ export class SqliteStore implements Store {
     return eventSql.lastEvent(this.c, tenantId, sessionId, type);
   }
 
+  async listHistory(tenantId: string, sessionId: string): Promise<Message[]> {
+    return eventSql.listHistory(this.c, tenantId, sessionId);
+  }
+
   // Runs
 
   async createRun(run: NewRun): Promise<Run> {
@@ -207,6 +212,10 @@ export class SqliteStore implements Store {
 
   async findRunsByStatus(statuses: RunStatus[], limit = 1000): Promise<Run[]> {
     return runSql.findRunsByStatus(this.c, statuses, limit);
+  }
+
+  async findRunsToRecover(limit = 1000): Promise<Run[]> {
+    return runSql.findRunsToRecover(this.c, limit);
   }
 
   // Idempotency records

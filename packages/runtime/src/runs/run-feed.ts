@@ -1,0 +1,121 @@
+import type { Run, SessionEvent, Store } from "../store/store.ts";
+
+const defaultCapacity = 1024;
+
+/**
+ * The tail of a live run's committed events, kept in memory so that readers following the run (SSE) are woken with
+ * the new events instead of querying the store after each one. It covers every event of the run after `coveredFrom`
+ * (the run's last stored seq when the feed began, later the last event dropped for space); older reads go to the store.
+ */
+export class RunFeed {
+  private events: SessionEvent[] = [];
+  private coveredFrom: number;
+  private readonly capacity: number;
+  private wake!: () => void;
+  private woken!: Promise<void>;
+  private ended = false;
+
+  constructor(lastSeq: number, capacity = defaultCapacity) {
+    this.coveredFrom = lastSeq;
+    this.capacity = capacity;
+    this.reset();
+  }
+
+  private reset(): void {
+    this.woken = new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  /** Resolves at the next `push` or `end`: take it before reading, await it when the read found nothing. */
+  next(): Promise<void> {
+    return this.woken;
+  }
+
+  /** Adds events just committed (in order) and wakes the readers. */
+  push(events: readonly SessionEvent[]): void {
+    if (events.length === 0) return;
+    this.events.push(...events);
+    if (this.events.length > this.capacity) {
+      const dropped = this.events.splice(0, this.events.length - Math.floor(this.capacity / 2));
+      this.coveredFrom = dropped.at(-1)!.seq;
+    }
+    this.fire();
+  }
+
+  /** The run ended here (or moved on): wakes the readers for the last time. */
+  end(): void {
+    this.ended = true;
+    this.fire();
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** The run's events after `seq`, or undefined when some of them are no longer (or never were) in memory. */
+  after(seq: number): SessionEvent[] | undefined {
+    if (seq < this.coveredFrom) return undefined;
+    let i = this.events.length;
+    while (i > 0 && this.events[i - 1]!.seq > seq) i--;
+    return this.events.slice(i);
+  }
+
+  private fire(): void {
+    const wake = this.wake;
+    this.reset();
+    wake();
+  }
+}
+
+/** Resolves when the signal aborts (never when there is none). */
+export function whenAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    if (signal.aborted) return resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+const pageSize = 500;
+
+/**
+ * The run's events after `afterSeq`, then its live ones as they are committed, until the run ends here (or
+ * `signal` aborts). Live events come from memory (`feedOf()`, the run's feed while it is live here); the store is
+ * read only for older ones and once the run has left.
+ */
+export async function* readRunEvents(
+  store: Store,
+  run: Run,
+  afterSeq: number,
+  signal: AbortSignal | undefined,
+  feedOf: () => RunFeed | undefined,
+): AsyncGenerator<SessionEvent> {
+  const aborted = whenAborted(signal);
+  let cursor = afterSeq;
+  while (!signal?.aborted) {
+    const feed = feedOf();
+    if (feed) {
+      const woken = feed.next();
+      const tail = feed.after(cursor);
+      if (tail) {
+        for (const event of tail) {
+          cursor = event.seq;
+          yield event;
+        }
+        if (tail.length === 0) await Promise.race([woken, aborted]);
+        continue;
+      }
+    }
+    const batch = await store.listEvents(run.tenantId, run.sessionId, {
+      runId: run.id,
+      afterSeq: cursor,
+      limit: pageSize,
+    });
+    for (const event of batch) {
+      cursor = event.seq;
+      yield event;
+    }
+    if (batch.length < pageSize && !feed) return;
+  }
+}

@@ -1,0 +1,217 @@
+import path from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import type { Tracer } from "@opentelemetry/api";
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import { type AgentEvent, emptyUsage, type RunEndEvent } from "@skein/core";
+import { setupOtlpTracing, type TracingPlugin, tracingPlugin } from "@skein/core/telemetry";
+import type { Logger } from "pino";
+import type { HostedAgent } from "../agents/registry.ts";
+import { RuntimeMetrics } from "./metrics.ts";
+import { openTelemetryDb } from "./telemetry-db.ts";
+import { TENANT_ATTRIBUTE, TraceRecorder } from "./trace-recorder.ts";
+import { type TraceRetention, TraceStore } from "./trace-store.ts";
+import { UsageLedger } from "./usage-ledger.ts";
+
+export interface RuntimeTelemetryOptions {
+  /** The telemetry database file, or `:memory:` (default). */
+  path?: string;
+  /** Record prompts, completions and tool payloads in spans (`SKEIN_TRACE_CONTENT=1`); secrets are redacted. */
+  captureContent?: boolean;
+  retention?: Partial<TraceRetention>;
+  /** Bearer token that may read `/metrics` (`SKEIN_METRICS_TOKEN`); dev mode reads it without one. */
+  metricsToken?: string;
+  /** Export spans over OTLP/HTTP when the standard `OTEL_EXPORTER_OTLP_*` variables say where (default true). */
+  otlp?: boolean;
+  /** Process metrics (CPU, memory, event loop) in `/metrics` (default false; servers turn them on). */
+  processMetrics?: boolean;
+  logger?: Logger;
+  now?: () => number;
+}
+
+interface RunContext {
+  tenantId: string;
+  agent: string;
+  sessionId?: string;
+}
+
+/**
+ * Everything the runtime observes: GenAI spans of every hosted run (kept in SQLite with bounded retention and,
+ * when configured, exported over OTLP), the usage ledger, and the Prometheus metrics.
+ */
+export class RuntimeTelemetry {
+  readonly traces: TraceStore;
+  readonly usage: UsageLedger;
+  readonly metrics: RuntimeMetrics;
+  readonly tracer: Tracer;
+  readonly plugin: TracingPlugin;
+  readonly metricsToken: string | undefined;
+  readonly captureContent: boolean;
+  private readonly db: DatabaseSync;
+  private readonly provider: BasicTracerProvider;
+  private readonly logger: Logger | undefined;
+  private readonly now: () => number;
+  private readonly live = new Map<string, RunContext>();
+  private closing: Promise<void> | undefined;
+
+  constructor(options: RuntimeTelemetryOptions = {}) {
+    this.db = openTelemetryDb(options.path ?? ":memory:");
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger;
+    this.traces = new TraceStore(this.db, { retention: options.retention, now: this.now });
+    this.traces.prune();
+    this.usage = new UsageLedger(this.db);
+    this.metrics = new RuntimeMetrics({ processMetrics: options.processMetrics === true });
+    this.metricsToken = options.metricsToken || undefined;
+    this.captureContent = options.captureContent === true;
+    const recorder = new TraceRecorder(this.traces);
+    const otlp =
+      options.otlp === false
+        ? undefined
+        : setupOtlpTracing({ serviceName: "skein-runtime", spanProcessors: [recorder] });
+    this.provider = otlp?.provider ?? new BasicTracerProvider({ spanProcessors: [recorder] });
+    if (otlp) this.logger?.info("exporting traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_* is set)");
+    this.tracer = this.provider.getTracer("@skein/runtime");
+    this.plugin = tracingPlugin({
+      tracer: this.tracer,
+      captureContent: this.captureContent,
+      attributes: (event) => {
+        const run = this.live.get(event.runId);
+        return run ? { [TENANT_ATTRIBUTE]: run.tenantId } : undefined;
+      },
+    });
+  }
+
+  /**
+   * The agent with its event stream observed: every event goes to the tracing plugin's hooks (the plugin sees
+   * the same events it would see mounted on the agent), and the run's end to the usage ledger and the metrics.
+   */
+  instrument(agent: HostedAgent, tenantId: string): HostedAgent {
+    const stream: HostedAgent["stream"] = (input, options) =>
+      this.observe(agent.stream(input, options), {
+        tenantId,
+        agent: agent.name,
+        sessionId: options?.sessionId,
+      });
+    return Object.create(agent, { stream: { value: stream } }) as HostedAgent;
+  }
+
+  private async *observe(events: AsyncIterable<AgentEvent>, run: RunContext): AsyncGenerator<AgentEvent> {
+    let runId: string | undefined;
+    let ended = false;
+    try {
+      for await (const event of events) {
+        if (event.type === "run-start") {
+          runId = event.runId;
+          this.live.set(runId, run);
+        }
+        this.dispatch(event);
+        if (event.type === "run-end") {
+          ended = true;
+          this.runEnded(event, run);
+        }
+        yield event;
+      }
+    } finally {
+      if (runId !== undefined) {
+        // The stream was abandoned (the runtime stopped reading): end the spans the plugin holds open.
+        if (!ended)
+          this.dispatch({
+            type: "run-end",
+            runId,
+            stopReason: "error",
+            text: "",
+            usage: emptyUsage(),
+            messages: [],
+            error: { code: "run_stream_abandoned", message: "The run's event stream was abandoned" },
+          });
+        this.live.delete(runId);
+      }
+    }
+  }
+
+  private dispatch(event: AgentEvent): void {
+    const handlers = this.plugin.hooks[event.type];
+    if (!handlers) return;
+    for (const handler of Array.isArray(handlers) ? handlers : [handlers]) {
+      try {
+        // The tracing plugin's handlers are synchronous; a failure must never reach the run.
+        void (handler as (e: AgentEvent) => unknown)(event);
+      } catch (error) {
+        this.logger?.warn({ err: error, event: event.type }, "tracing failed on an event");
+      }
+    }
+  }
+
+  private runEnded(event: RunEndEvent, run: RunContext): void {
+    try {
+      this.usage.record({
+        runId: event.runId,
+        tenantId: run.tenantId,
+        sessionId: run.sessionId,
+        agent: run.agent,
+        status: event.stopReason,
+        endedAt: this.now(),
+        usage: event.usage,
+      });
+    } catch (error) {
+      this.logger?.error({ err: error, runId: event.runId }, "could not record the run's usage");
+    }
+    this.metrics.runEnded(
+      { tenant: run.tenantId, agent: run.agent, stopReason: event.stopReason },
+      event.usage,
+    );
+  }
+
+  /** Exports and stores every span ended so far. */
+  async flush(): Promise<void> {
+    await this.provider.forceFlush();
+    this.traces.flush();
+  }
+
+  /** Flushes (OTLP included), then closes the database. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.provider.shutdown().catch((error: unknown) => {
+        this.logger?.warn({ err: error }, "trace export failed at shutdown");
+      });
+      this.traces.close();
+      this.db.close();
+    })();
+    return this.closing;
+  }
+}
+
+/** Telemetry settings from the environment: `SKEIN_TRACE_CONTENT`, `SKEIN_METRICS_TOKEN` and retention. */
+export function telemetryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeTelemetryOptions {
+  const positive = (name: string): number | undefined => {
+    const value = Number(env[name]);
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  };
+  const maxTraces = positive("SKEIN_TRACE_MAX_TRACES");
+  const days = positive("SKEIN_TRACE_RETENTION_DAYS");
+  const retention: Partial<TraceRetention> = {};
+  if (maxTraces) retention.maxTraces = Math.floor(maxTraces);
+  if (days) retention.maxAgeMs = days * 24 * 3_600_000;
+  return {
+    captureContent: env.SKEIN_TRACE_CONTENT === "1" || env.SKEIN_TRACE_CONTENT === "true",
+    metricsToken: env.SKEIN_METRICS_TOKEN,
+    retention,
+  };
+}
+
+/**
+ * The telemetry of a server: `<dataDir>/telemetry.db` next to the store's database, or in memory when the server
+ * was handed a store and no data directory.
+ */
+export function openServerTelemetry(options: {
+  dataDir: string | undefined;
+  logger: Logger;
+}): RuntimeTelemetry {
+  const file = options.dataDir ? path.join(options.dataDir, "telemetry.db") : ":memory:";
+  return new RuntimeTelemetry({
+    ...telemetryOptionsFromEnv(),
+    path: file,
+    logger: options.logger,
+    processMetrics: true,
+  });
+}

@@ -1,0 +1,23 @@
+import type { HostedAgent } from "../agents/registry.ts";
+import { RunManager } from "../runs/run-manager.ts";
+import type { RunManagerOptions, StartedRun, StartRunParams } from "../runs/run-types.ts";
+import type { RuntimeTelemetry } from "./runtime-telemetry.ts";
+
+/** The run manager with every run it starts or resumes traced, metered and written to the usage ledger. */
+export class TracedRunManager extends RunManager {
+  private readonly telemetry: RuntimeTelemetry;
+
+  constructor(options: RunManagerOptions, telemetry: RuntimeTelemetry) {
+    super(options);
+    this.telemetry = telemetry;
+    telemetry.metrics.trackActiveRuns(() => this.activeCount);
+  }
+
+  override start(params: StartRunParams): Promise<StartedRun> {
+    return super.start({ ...params, agent: this.telemetry.instrument(params.agent, params.tenantId) });
+  }
+
+  protected override agentForResume(agent: HostedAgent, tenantId: string): HostedAgent {
+    return this.telemetry.instrument(agent, tenantId);
+  }
+}

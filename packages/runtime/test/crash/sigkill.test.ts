@@ -1,0 +1,209 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type MockOpenAIServer, type MockStep, startMockOpenAIServer } from "@skein/core/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sessionHistory } from "../../src/runs/history.ts";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
+import { expectValidHistory } from "../runs/support.ts";
+import {
+  expectIntactRunLog,
+  expectPrefix,
+  followRun,
+  invoke,
+  invokeAsync,
+  killAll,
+  runToEnd,
+  type ServerProcess,
+  SignalServer,
+  spawnServer,
+  storedEvents,
+} from "./harness.ts";
+
+let dataDir: string;
+let signals: SignalServer;
+let mock: MockOpenAIServer | undefined;
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "skein-crash-"));
+  signals = await new SignalServer().start();
+});
+afterEach(async () => {
+  await killAll();
+  await mock?.close();
+  mock = undefined;
+  await signals.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function start(...responses: MockStep[]): Promise<ServerProcess> {
+  mock ??= await startMockOpenAIServer({ responses, model: "mock-model" });
+  return spawnServer({ dataDir, modelUrl: mock.url, signalUrl: signals.url });
+}
+const restart = () => spawnServer({ dataDir, modelUrl: mock!.url, signalUrl: signals.url });
+
+/** A promise the test opens from a mock response (the model was called). */
+function arrival() {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/** The session's history is valid and the session takes another invocation with all of it. */
+async function expectSessionContinues(server: ServerProcess, sessionId: string) {
+  const store = openSqliteStore({ path: path.join(dataDir, "skein.db") });
+  const history = await sessionHistory(store, "dev", sessionId);
+  await store.close();
+  expectValidHistory(history);
+  mock!.enqueue({ type: "text", text: "again" });
+  const next = await invoke(server.url, "one more thing", sessionId);
+  expect(next).toMatchObject({ status: "completed", text: "again" });
+  const sent = mock!.requests.at(-1)!.body.messages as { role: string }[];
+  expect(sent.filter((m) => m.role !== "system").map((m) => m.role)).toEqual([
+    ...history.map((m) => m.role),
+    "user",
+  ]);
+  return history;
+}
+
+const toolCalls = (...calls: [string, string][]): MockStep => ({
+  type: "tool-calls",
+  calls: calls.map(([id, name]) => ({ id, name, arguments: {} })),
+});
+
+describe("kill -9 the server during a run, then start it again on the same data", () => {
+  it("(a) during a model stream: the turn is discarded and the model called again", async () => {
+    const first = await start(
+      { type: "stall", text: "partial answ" },
+      { type: "text", text: "a complete answer" },
+    );
+    const { runId, sessionId } = await invokeAsync(first.url, "question");
+    await followRun(first.url, runId, (e) => e.event === "text-delta");
+    await first.kill();
+    const before = await storedEvents(dataDir, sessionId);
+    expect(before.map((e) => e.type)).toContain("text-delta");
+
+    const second = await restart();
+    expect(second.recovery.resumed.map((r) => r.id)).toEqual([runId]);
+    expect(await runToEnd(second.url, runId)).toMatchObject({
+      status: "completed",
+      text: "a complete answer",
+    });
+    const after = await storedEvents(dataDir, sessionId);
+    expectPrefix(before, after);
+    expectIntactRunLog(after, runId);
+    expect(after.slice(before.length).map((e) => e.type)).toEqual([
+      "turn-discarded",
+      "run-resumed",
+      ...after.slice(before.length + 2, -2).map(() => "text-delta"),
+      "turn-end",
+      "run-end",
+    ]);
+    expect(mock!.requests).toHaveLength(2);
+    await expectSessionContinues(second, sessionId);
+  });
+
+  it("(b) while a tool runs: only the unfinished call runs again; the finished one ran once", async () => {
+    signals.hold("call_slow");
+    const first = await start(toolCalls(["call_fast", "slow_step"], ["call_slow", "slow_step"]), {
+      type: "text",
+      text: "both done",
+    });
+    const { runId, sessionId } = await invokeAsync(first.url, "do two things");
+    await signals.when((s) => s.phase === "start" && s.call === "call_slow");
+    await followRun(first.url, runId, (e) => e.event === "tool-result" && e.data.callId === "call_fast");
+    await first.kill();
+    const before = await storedEvents(dataDir, sessionId);
+
+    const second = await restart();
+    expect(second.recovery.resumed.map((r) => r.id)).toEqual([runId]);
+    expect(await runToEnd(second.url, runId)).toMatchObject({
+      status: "completed",
+      text: "both done",
+      steps: 4,
+    });
+    expect([signals.count("start", "call_fast"), signals.count("finish", "call_fast")]).toEqual([1, 1]);
+    expect([signals.count("start", "call_slow"), signals.count("finish", "call_slow")]).toEqual([2, 1]);
+    expect(signals.signals.find((s) => s.phase === "finish" && s.call === "call_slow")?.pid).toBe(second.pid);
+    const after = await storedEvents(dataDir, sessionId);
+    expectPrefix(before, after);
+    expectIntactRunLog(after, runId);
+    expect(mock!.requests).toHaveLength(2); // the committed tool turn is replayed from the store, not the model
+    await expectSessionContinues(second, sessionId);
+  });
+
+  it("(c) after a tool result committed, before the next model call answered: the tool is not run again", async () => {
+    const secondCall = arrival();
+    const first = await start(
+      toolCalls(["call_1", "slow_step"]),
+      () => {
+        secondCall.open();
+        return { type: "stall", beforeHeaders: true };
+      },
+      { type: "text", text: "finished" },
+    );
+    const { runId, sessionId } = await invokeAsync(first.url, "one step");
+    await secondCall.promise; // the loop calls the model only once the tool result is committed
+    await first.kill();
+    const before = await storedEvents(dataDir, sessionId);
+    expect(before.map((e) => e.type)).toEqual([
+      "run-start",
+      "turn-start",
+      "turn-end",
+      "tool-call",
+      "tool-result",
+      "turn-start",
+    ]);
+
+    const second = await restart();
+    expect(await runToEnd(second.url, runId)).toMatchObject({ status: "completed", text: "finished" });
+    expect([signals.count("start", "call_1"), signals.count("finish", "call_1")]).toEqual([1, 1]);
+    const after = await storedEvents(dataDir, sessionId);
+    expectPrefix(before, after);
+    expectIntactRunLog(after, runId);
+    expect(after.slice(before.length).map((e) => e.type)).toEqual([
+      "run-resumed",
+      "text-delta",
+      "text-delta",
+      "turn-end",
+      "run-end",
+    ]);
+    await expectSessionContinues(second, sessionId);
+  });
+
+  it("(d) between runs: nothing to resume, the session goes on", async () => {
+    const first = await start({ type: "text", text: "first answer" });
+    const ended = await invoke(first.url, "first question");
+    expect(ended.status).toBe("completed");
+    await first.kill();
+    const before = await storedEvents(dataDir, ended.sessionId);
+
+    const second = await restart();
+    expect(second.recovery).toEqual({ resumed: [], interrupted: [], requeued: [] });
+    const history = await expectSessionContinues(second, ended.sessionId);
+    expect(history.map((m) => m.content)).toEqual(["first question", "first answer"]);
+    const after = await storedEvents(dataDir, ended.sessionId);
+    expectPrefix(before, after);
+    expectIntactRunLog(after, ended.id);
+  });
+
+  it("a non-idempotent tool killed mid-call is not run again: the run ends interrupted with the reason", async () => {
+    signals.hold("call_pay");
+    const first = await start(toolCalls(["call_pay", "charge_card"]));
+    const { runId, sessionId } = await invokeAsync(first.url, "pay the bill");
+    await signals.when((s) => s.phase === "start" && s.call === "call_pay");
+    await first.kill();
+
+    const second = await restart();
+    expect(second.recovery.interrupted.map((r) => [r.id, r.error?.code])).toEqual([[runId, "resume_unsafe"]]);
+    const run = await (await fetch(`${second.url}/v1/runs/${runId}`)).json();
+    expect(run).toMatchObject({ status: "interrupted", error: { code: "resume_unsafe" } });
+    expect(run.error.message).toContain("charge_card");
+    expect(signals.count("start", "call_pay")).toBe(1);
+    expectIntactRunLog(await storedEvents(dataDir, sessionId), runId);
+    const history = await expectSessionContinues(second, sessionId);
+    expect(history.map((m) => m.content)).toEqual(["pay the bill"]);
+  });
+});
