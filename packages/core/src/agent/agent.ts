@@ -7,6 +7,7 @@ import type { AnyTool, Tool, ToolLogger } from "../tools/tool.ts";
 import { type AgentToolInput, type AgentToolOptions, agentTool } from "./as-tool.ts";
 import type { AgentEvent, RunEndEvent, StopReason } from "./events.ts";
 import { type LoopConfig, runLoop } from "./run-loop.ts";
+import { buildToolbox } from "./toolbox.ts";
 import type { AgentOptions, RunInput, RunOptions, RunResult } from "./types.ts";
 
 export interface AgentRunOptions extends RunOptions {
@@ -82,12 +83,6 @@ export class Agent<O = unknown> {
     this.instructions = options.instructions ?? "";
     this.model = options.model;
     this.tools = options.tools ?? [];
-    const tools = new Map<string, AnyTool>();
-    for (const t of this.tools) {
-      if (tools.has(t.name))
-        throw new SkeinError("duplicate_tool", `Agent "${this.name}" has two tools named "${t.name}"`);
-      tools.set(t.name, t);
-    }
     const output = options.output ? compileSchema(options.output) : undefined;
     const responseFormat: ResponseFormat | undefined = output
       ? { type: "json_schema", name: "output", schema: output.jsonSchema }
@@ -97,17 +92,13 @@ export class Agent<O = unknown> {
       ...(retry ? [modelRetry(retry === true ? {} : retry)] : []),
       ...(options.plugins ?? []),
     ];
+    const toolbox = buildToolbox(this.name, this.tools, plugins);
     this.config = {
       name: this.name,
       description: this.description,
       instructions: this.instructions,
       model: options.model,
-      tools,
-      toolSpecs: this.tools.map((t) => ({
-        name: t.name,
-        description: t.description,
-        parameters: t.input.jsonSchema,
-      })),
+      toolbox,
       output,
       responseFormat,
       outputRetries: options.outputRetries ?? 2,

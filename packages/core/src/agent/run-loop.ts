@@ -11,6 +11,7 @@ import type { AgentEvent, BeforeModelCallEvent, ErrorInfo, StopReason } from "./
 import { callModel } from "./model-call.ts";
 import { checkOutput, outputCorrection } from "./structured-output.ts";
 import { executeToolCalls } from "./tool-executor.ts";
+import { extendToolbox, type Toolbox } from "./toolbox.ts";
 import type { ContextManager, RunInput, RunOptions } from "./types.ts";
 
 /** Everything the loop needs, resolved once per agent (never mutated by a run). */
@@ -19,8 +20,7 @@ export interface LoopConfig {
   description?: string;
   instructions: string;
   model?: Model;
-  tools: ReadonlyMap<string, AnyTool>;
-  toolSpecs: ToolSpec[];
+  toolbox: Toolbox;
   output?: CompiledSchema;
   responseFormat?: ResponseFormat;
   outputRetries: number;
@@ -54,6 +54,9 @@ export async function* runLoop(
   const runId = options.runId ?? randomUUID();
   const signal = options.signal;
   const bus = options.plugins?.length ? config.bus.with(options.plugins) : config.bus;
+  const toolbox = options.plugins?.length
+    ? extendToolbox(config.name, config.toolbox, options.plugins)
+    : config.toolbox;
   const emit = (event: AgentEvent): void | Promise<void> =>
     bus.has(event.type) ? bus.emit(event) : undefined;
   /** Passes an event through the hooks (awaited only when one listens), then yields it to the caller. */
@@ -110,7 +113,7 @@ export async function* runLoop(
       let request: ModelRequest = {
         system: config.instructions || undefined,
         messages: committed.slice(),
-        tools: config.toolSpecs.length > 0 ? config.toolSpecs : undefined,
+        tools: toolbox.specs.length > 0 ? toolbox.specs : undefined,
         responseFormat: config.responseFormat,
         temperature: config.temperature,
         maxOutputTokens: config.maxOutputTokens,
@@ -164,7 +167,7 @@ export async function* runLoop(
         turn,
         sessionId: options.sessionId,
         agentName: config.name,
-        tools: config.tools,
+        tools: toolbox.tools,
         timeoutMs: config.toolTimeoutMs,
         sequential: config.sequentialTools,
         logger: config.logger,

@@ -1,14 +1,17 @@
 import type { AgentEvent, AgentEventOf, AgentEventType } from "../agent/events.ts";
+import type { AnyTool } from "../tools/tool.ts";
 
 export type Handler<T extends AgentEventType> = (event: AgentEventOf<T>) => void | Promise<void>;
 
 /** Handlers by event type: one bus for stream events and hook points alike. */
 export type Hooks = { [T in AgentEventType]?: Handler<T> | Handler<T>[] };
 
-/** A named bundle of hooks (retries, memory, sessions, tracing are all plugins). */
+/** A named bundle of hooks, and optionally tools (retries, memory, sessions, tracing are all plugins). */
 export interface Plugin {
   name: string;
   hooks: Hooks;
+  /** Tools the plugin adds to every run it takes part in (e.g. memory's `remember`, `recall`, `forget`). */
+  tools?: readonly AnyTool[];
 }
 
 /** Dispatch table built once per agent: a lookup per event, nothing when no handler listens. */

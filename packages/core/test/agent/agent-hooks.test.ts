@@ -219,3 +219,53 @@ describe("agent as tool", () => {
     });
   });
 });
+
+describe("plugins with tools", () => {
+  const note = tool({
+    name: "note",
+    description: "Takes a note",
+    input: { type: "object", properties: { text: { type: "string" } }, required: ["text"] },
+    run: ({ text }: any) => `noted ${text}`,
+  });
+
+  it("an agent's plugin adds its tools to every run", async () => {
+    const model = scriptedModel([
+      { toolCalls: [{ name: "note", arguments: { text: "x" } }] },
+      { text: "ok" },
+    ]);
+    const agent = new Agent({
+      name: "a",
+      model,
+      tools: [weather],
+      plugins: [{ name: "notes", hooks: {}, tools: [note] }],
+    });
+    const result = await agent.run("hi");
+    expect(model.requests[0]!.tools?.map((t) => t.name)).toEqual(["weather", "note"]);
+    expect(result.messages[2]).toMatchObject({ role: "tool", content: "noted x" });
+  });
+
+  it("a per-run plugin's tools exist for that run only", async () => {
+    const model = scriptedModel([
+      { toolCalls: [{ name: "note", arguments: { text: "y" } }] },
+      { text: "ok" },
+      { toolCalls: [{ name: "note", arguments: { text: "z" } }] },
+      { text: "ok" },
+    ]);
+    const agent = new Agent({ name: "a", model, tools: [weather] });
+    const withNotes = await agent.run("hi", { plugins: [{ name: "notes", hooks: {}, tools: [note] }] });
+    expect(withNotes.messages[2]).toMatchObject({ content: "noted y" });
+    const without = await agent.run("hi");
+    expect(model.requests[2]!.tools?.map((t) => t.name)).toEqual(["weather"]);
+    expect(without.messages[2]).toMatchObject({
+      isError: true,
+      content: expect.stringMatching(/Unknown tool "note"/),
+    });
+  });
+
+  it("a plugin tool may not shadow an agent tool", () => {
+    const shadow = { ...note, name: "weather" };
+    expect(
+      () => new Agent({ name: "a", tools: [weather], plugins: [{ name: "p", hooks: {}, tools: [shadow] }] }),
+    ).toThrow(/two tools named "weather"/);
+  });
+});

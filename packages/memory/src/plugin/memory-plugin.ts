@@ -46,7 +46,7 @@ export interface MemoryRetrieval {
 }
 
 export interface MemoryPlugin extends Plugin {
-  /** `remember`, `recall`, `forget`, bound to the same store and scope: pass them to the agent's `tools`. */
+  /** `remember`, `recall`, `forget`, bound to the same store and scope; the agent loop adds them to every run. */
   tools: AnyTool[];
   memory: Memory;
 }

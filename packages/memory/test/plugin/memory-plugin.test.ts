@@ -78,7 +78,7 @@ describe("memoryPlugin: the memory block", () => {
       budgetTokens: 200,
       onRetrieval: (r) => retrievals.push(r),
     });
-    const agent = new Agent({ name: "a", model, plugins: [plugin], tools: plugin.tools });
+    const agent = new Agent({ name: "a", model, plugins: [plugin] });
     const before = embedder.calls.length;
     await agent.run("Which tea pot do I own?", { sessionId: "s-u1" });
     expect(retrievals).toHaveLength(1);

@@ -52,7 +52,7 @@ describe("memory tools in a scripted agent run", () => {
       { toolCalls: [{ name: "forget", arguments: { id: other.id } }] },
       { text: "Done." },
     ]);
-    const agent = new Agent({ name: "a", model, plugins: [plugin], tools: plugin.tools });
+    const agent = new Agent({ name: "a", model, plugins: [plugin] });
     const result = await agent.run("Remember my cat Miso, then forget it.", { sessionId: "s-u1" });
     expect(result.stopReason).toBe("done");
 
@@ -79,7 +79,7 @@ describe("memory tools in a scripted agent run", () => {
       },
       { text: "ok" },
     ]);
-    const result = await new Agent({ name: "a", model, plugins: [plugin], tools: plugin.tools }).run(
+    const result = await new Agent({ name: "a", model, plugins: [plugin] }).run(
       "use metric",
       {
         sessionId: "s-u2",
