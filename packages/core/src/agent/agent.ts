@@ -43,18 +43,16 @@ const failedEndings: ReadonlySet<StopReason> = new Set([
 export class RunStream<O = unknown> implements AsyncIterable<AgentEvent> {
   readonly result: Promise<RunResult<O>>;
   private readonly events: AsyncGenerator<AgentEvent>;
-  private resolve!: (result: RunResult<O>) => void;
-  constructor(events: AsyncGenerator<AgentEvent>) {
-    this.events = events;
-    this.result = new Promise((resolve) => {
-      this.resolve = resolve;
+  constructor(start: (onEnd: (end: RunEndEvent) => void) => AsyncGenerator<AgentEvent>) {
+    let resolve!: (result: RunResult<O>) => void;
+    this.result = new Promise((r) => {
+      resolve = r;
     });
+    this.events = start((end) => resolve(toResult<O>(end)));
   }
-  async *[Symbol.asyncIterator](): AsyncGenerator<AgentEvent> {
-    for await (const event of this.events) {
-      if (event.type === "run-end") this.resolve(toResult<O>(event));
-      yield event;
-    }
+  /** The loop's own generator, unwrapped: no extra async layer per event. */
+  [Symbol.asyncIterator](): AsyncGenerator<AgentEvent> {
+    return this.events;
   }
 }
 
@@ -118,7 +116,7 @@ export class Agent<O = unknown> {
 
   /** Streams the run's events; `stream.result` resolves with the result when the stream has been read. */
   stream(input: RunInput, options: AgentRunOptions = {}): RunStream<O> {
-    return new RunStream<O>(runLoop(this.config, input, options));
+    return new RunStream<O>((onEnd) => runLoop(this.config, input, { ...options, onEnd }));
   }
 
   /** Runs to the end. Throws `AgentRunError` (with a valid `result.messages`) on error or cancellation. */

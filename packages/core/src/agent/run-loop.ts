@@ -7,7 +7,7 @@ import { addUsage, emptyUsage, type Usage } from "../model/usage.ts";
 import type { CompiledSchema } from "../schema/schema.ts";
 import type { AnyTool, ToolLogger } from "../tools/tool.ts";
 import { errorInfo } from "./error-info.ts";
-import type { AgentEvent, BeforeModelCallEvent, ErrorInfo, StopReason } from "./events.ts";
+import type { AgentEvent, BeforeModelCallEvent, ErrorInfo, RunEndEvent, StopReason } from "./events.ts";
 import { callModel } from "./model-call.ts";
 import { checkOutput, outputCorrection } from "./structured-output.ts";
 import { executeToolCalls } from "./tool-executor.ts";
@@ -39,6 +39,8 @@ export interface LoopConfig {
 
 export interface LoopRunOptions extends RunOptions {
   model?: Model;
+  /** Called with the run-end event just before it is published (how `RunStream.result` resolves). */
+  onEnd?: (end: RunEndEvent) => void;
 }
 
 /**
@@ -205,7 +207,7 @@ export async function* runLoop(
     const errorEvent: AgentEvent = { type: "error", runId, error };
     yield* publish(errorEvent);
   }
-  const end: AgentEvent = {
+  const end: RunEndEvent = {
     type: "run-end",
     runId,
     stopReason,
@@ -215,5 +217,6 @@ export async function* runLoop(
     messages: committed,
     error,
   };
+  options.onEnd?.(end);
   yield* publish(end);
 }

@@ -216,8 +216,19 @@ async function invoke(
   push: (event: AgentEvent) => void,
 ): Promise<unknown> {
   const timeoutMs = tool.timeoutMs ?? settings.timeoutMs;
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = settings.signal ? AbortSignal.any([settings.signal, deadline]) : deadline;
+  // One controller and one timer per call, both released when the call ends: `AbortSignal.timeout` would keep
+  // each call's timer and signal alive for the whole deadline, so memory would grow with throughput.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`Tool ${call.name} timed out`, "TimeoutError"));
+  }, timeoutMs);
+  const parent = settings.signal;
+  const onParentAbort = () => controller.abort(parent?.reason);
+  if (parent?.aborted) onParentAbort();
+  else parent?.addEventListener("abort", onParentAbort, { once: true });
+  const signal = controller.signal;
   const ctx = {
     signal,
     runId: settings.runId,
@@ -249,10 +260,13 @@ async function invoke(
       void iterator.return?.(undefined)?.catch(() => {});
     }
   } catch (error) {
-    if (deadline.aborted && !settings.signal?.aborted) {
+    if (timedOut && !parent?.aborted) {
       throw new ToolError("tool_timeout", `Tool ${call.name} did not finish within ${timeoutMs} ms`);
     }
-    if (settings.signal?.aborted) throw new ToolError("tool_cancelled", `Tool ${call.name} was cancelled`);
+    if (parent?.aborted) throw new ToolError("tool_cancelled", `Tool ${call.name} was cancelled`);
     throw error;
+  } finally {
+    clearTimeout(timer);
+    parent?.removeEventListener("abort", onParentAbort);
   }
 }

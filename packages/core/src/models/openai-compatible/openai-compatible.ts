@@ -204,9 +204,14 @@ async function* streamChat(
     }
     deadline.clear();
     signal?.removeEventListener("abort", onAbort);
-    // The consumer stopped early or we failed: tear the connection down instead of draining it.
-    if (!completed) controller.abort();
-    reader?.cancel().catch(() => {});
+    // The consumer stopped early or we failed: tear the connection down instead of draining it. A completed
+    // turn only lets go of the body (cancelling it would make undici abort the finished fetch on every call).
+    if (!completed) {
+      controller.abort();
+      reader?.cancel().catch(() => {});
+    } else {
+      reader?.releaseLock();
+    }
   }
 }
 
