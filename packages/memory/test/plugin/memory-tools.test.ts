@@ -79,13 +79,10 @@ describe("memory tools in a scripted agent run", () => {
       },
       { text: "ok" },
     ]);
-    const result = await new Agent({ name: "a", model, plugins: [plugin] }).run(
-      "use metric",
-      {
-        sessionId: "s-u2",
-        runId: "run-9",
-      },
-    );
+    const result = await new Agent({ name: "a", model, plugins: [plugin] }).run("use metric", {
+      sessionId: "s-u2",
+      runId: "run-9",
+    });
     const { records } = await store.list(TENANT);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
