@@ -1,10 +1,13 @@
 #!/usr/bin/env node
+import { enableCompileCache } from "node:module";
 import packageJson from "../package.json" with { type: "json" };
 import { MAIN_USAGE, parseTopLevel } from "./args.ts";
-import { chatCommand } from "./commands/chat.ts";
 import type { ServeIo } from "./commands/serve.ts";
-import { modelFactories } from "./core-imports.ts";
 import { EXIT, UsageError } from "./errors.ts";
+
+// V8's code cache on disk (os.tmpdir(), or NODE_COMPILE_CACHE) for the modules each command imports from here on,
+// type-stripped sources included: later starts skip parsing and compiling them (NODE_DISABLE_COMPILE_CACHE=1: off).
+enableCompileCache();
 
 async function main(argv: string[]): Promise<number> {
   let top: ReturnType<typeof parseTopLevel>;
@@ -29,10 +32,14 @@ async function main(argv: string[]): Promise<number> {
     env: process.env,
     cwd: process.cwd(),
   };
-  // The runtime is imported only by the commands that use it.
+  // Each command's modules (the runtime for serve, dev and keys) load only when it runs.
   if (top.command === "serve") return (await import("./commands/serve.ts")).serveCommand(top.args, io);
   if (top.command === "dev") return (await import("./commands/dev.ts")).devCommand(top.args, io);
   if (top.command === "keys") return (await import("./commands/keys.ts")).keysCommand(top.args, io);
+  const [{ chatCommand }, { modelFactories }] = await Promise.all([
+    import("./commands/chat.ts"),
+    import("./core-imports.ts"),
+  ]);
   return chatCommand(top.args, {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -46,11 +46,13 @@ export interface StartOptions {
   tty?: boolean;
   /** Working directory (default: the repo root). */
   cwd?: string;
+  /** The CLI's entry file (default `packages/cli/src/main.ts`; the built `dist/skein.js` for the bundle). */
+  main?: string;
 }
 
 /** Spawns the real CLI (`node packages/cli/src/main.ts ...`) with the Node running the tests (Node 24). */
 export function startCli(args: string[], options: StartOptions = {}): CliRun {
-  const argv = [process.execPath, cliMain, ...args];
+  const argv = [process.execPath, options.main ?? cliMain, ...args];
   const [command, commandArgs] = options.tty
     ? ["script", ["--quiet", "--flush", "--return", "--command", argv.map(shellQuote).join(" "), "/dev/null"]]
     : [argv[0]!, argv.slice(1)];

@@ -6,6 +6,7 @@ import { Link, match, useLocation } from "./lib/router.tsx";
 import { ErrorBox, Loading } from "./lib/ui.tsx";
 import { AgentsPage } from "./pages/agents/agents-page.tsx";
 import { MemoryPage } from "./pages/memory/memory-page.tsx";
+import { MemoryRecordPage } from "./pages/memory/record-page.tsx";
 import { PlaygroundPage } from "./pages/playground/playground-page.tsx";
 import { SessionPage } from "./pages/sessions/session-page.tsx";
 import { SessionsPage } from "./pages/sessions/sessions-page.tsx";
@@ -32,6 +33,7 @@ const routes: [pattern: string, page: (params: Record<string, string>) => ReactN
   ["/traces", () => <TracesPage />],
   ["/traces/:runId", (p) => <TracePage runId={p.runId!} />],
   ["/memory", () => <MemoryPage />],
+  ["/memory/:id", (p) => <MemoryRecordPage id={p.id!} />],
   ["/usage", () => <UsagePage />],
 ];
 

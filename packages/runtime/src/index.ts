@@ -24,6 +24,17 @@ export {
 export { DEFAULT_MAX_RUNS_PER_TENANT, TenantRunLimiter } from "./limits/tenant-run-limiter.ts";
 export { defaultRateLimit, type RateLimit, TokenBuckets } from "./limits/token-bucket.ts";
 export { createLogger, type LoggerOptions, REDACT_PATHS } from "./logging/logger.ts";
+export { HostedMemory } from "./memory/hosted-memory.ts";
+export {
+  type AgentMemorySettings,
+  BUILT_IN_STRATEGIES,
+  type BuiltInStrategyName,
+  EMBEDDING_ENV,
+  embeddingsFromEnv,
+  type MemoryConfig,
+  type MemoryMount,
+} from "./memory/memory-config.ts";
+export { registerMemoryRoutes } from "./memory/memory-routes.ts";
 export { durableTools, toolCallKey, toolStartKey } from "./runs/durable-tools.ts";
 export { loadSessionHistory, sessionHistory } from "./runs/history.ts";
 export { RunManager } from "./runs/run-manager.ts";
@@ -36,6 +47,12 @@ export {
   type StartServerOptions,
   startServer,
 } from "./server.ts";
+export {
+  FORK_UNIT_EVENT_TYPES,
+  type ForkPoint,
+  lastUnitBoundary,
+  resolveForkPoint,
+} from "./sessions/fork-point.ts";
 export { defaultSessionLimits, type SessionLimits } from "./sessions/session-limits.ts";
 export * from "./store/errors.ts";
 export { migrate, migrations } from "./store/sqlite/migrations.ts";

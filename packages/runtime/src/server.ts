@@ -4,10 +4,12 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { serve } from "@hono/node-server";
 import { type Model, SkeinError } from "@skein/core";
+import { openSqliteMemoryStore, vectorIndexFor } from "@skein/memory";
 import type { Logger } from "pino";
 import type { HostedAgent } from "./agents/registry.ts";
 import { type CreateAppOptions, createApp, type RuntimeAppHandle } from "./http/app.ts";
 import { createLogger } from "./logging/logger.ts";
+import { embeddingsFromEnv, type MemoryConfig, type MemoryMount } from "./memory/memory-config.ts";
 import type { RecoveryReport } from "./runs/run-manager.ts";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
@@ -35,7 +37,15 @@ export interface StartServerOptions {
    * (default 10 s). Suspended runs resume when a server starts on the same store.
    */
   shutdownGraceMs?: number;
-  app?: Omit<CreateAppOptions, "store" | "agents" | "defaultModel" | "modelHint" | "logger" | "auth">;
+  /**
+   * Long-term memory (`memory` of `skein.config.ts`): its store is `<dataDir>/memory.db`, a file of its own (see
+   * the README), or in memory when the server was given a store and no data directory.
+   */
+  memory?: MemoryConfig;
+  app?: Omit<
+    CreateAppOptions,
+    "store" | "agents" | "defaultModel" | "modelHint" | "logger" | "auth" | "memory"
+  >;
 }
 
 export interface RunningServer {
@@ -92,7 +102,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const dataDir = ownsStore ? (options.dataDir ?? defaultDataDir()) : options.dataDir;
   const telemetry = options.app?.telemetry ?? openServerTelemetry({ dataDir, logger });
+  const memory = options.memory ? openMemory(options.memory, dataDir) : undefined;
   const handle = createApp({
+    memory,
     ...options.app,
     telemetry,
     store,
@@ -157,9 +169,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await closed;
       clearTimeout(timer);
       if (!options.app?.telemetry) await telemetry.close();
+      await handle.memory?.close();
+      await memory?.store.close();
       if (ownsStore) await store.close();
     })();
     return closing;
   };
   return { url, host, port: address.port, store, handle, recovery, close };
+}
+
+/** Opens the memory store of `config` (its own SQLite file next to skein.db) with the embedding model's index. */
+function openMemory(config: MemoryConfig, dataDir: string | undefined): MemoryMount {
+  const embeddings = config.embeddings === false ? undefined : (config.embeddings ?? embeddingsFromEnv());
+  const file = config.path ?? (dataDir ? path.join(dataDir, "memory.db") : ":memory:");
+  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+  const store = openSqliteMemoryStore({ path: file, vectors: embeddings && vectorIndexFor(embeddings) });
+  const { path: _path, embeddings: _embeddings, ...rest } = config;
+  return { ...rest, store, embeddings };
 }

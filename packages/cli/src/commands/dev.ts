@@ -8,7 +8,9 @@ import { CONFIG_FILE_NAMES, isLoopback } from "../runtime-imports.ts";
 import { parseServeArgs, SERVE_USAGE } from "../serve-args.ts";
 import { DEV_CHILD_ENV, type DevReadyMessage, type ServeIo } from "./serve.ts";
 
-const mainFile = fileURLToPath(new URL("../main.ts", import.meta.url));
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The CLI's entry: the bundle when this code runs from it (`packages/cli/dist/`), else `src/main.ts`. */
+const mainFile = path.basename(here) === "dist" ? path.join(here, "skein.js") : path.join(here, "../main.ts");
 /** Saving a file fires several events; one restart follows the last of them. */
 const settleMs = 100;
 /** A server that has not stopped this long after SIGTERM is killed. */

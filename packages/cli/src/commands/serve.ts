@@ -1,4 +1,6 @@
+import { flushCompileCache } from "node:module";
 import path from "node:path";
+import { aliasBundledModules } from "../bundle/aliases.ts";
 import { createModel, NOT_CONFIGURED_MESSAGE, resolveModelConfig } from "../config/resolve-model.ts";
 import { type Model, ModelNotConfiguredError, SkeinError } from "../core-imports.ts";
 import { trackLoadedFiles } from "../dev/loaded-files.ts";
@@ -136,6 +138,7 @@ export async function serveCommand(argv: string[], io: ServeIo): Promise<number>
   let config: SkeinConfig & { file: string };
   let model: DefaultModel;
   try {
+    aliasBundledModules();
     config = await loadConfig(project);
     model = defaultModel(args, config, io.env);
   } catch (error) {
@@ -157,6 +160,7 @@ export async function serveCommand(argv: string[], io: ServeIo): Promise<number>
       dataDir,
       defaultModel: model.model,
       modelHint: model.hint,
+      memory: config.memory,
       logger: createLogger({ destination: io.stdout }),
       app: {
         limits: settings.sessions,
@@ -184,6 +188,8 @@ export async function serveCommand(argv: string[], io: ServeIo): Promise<number>
     const files = [...(loaded ?? []), config.file];
     process.send({ type: "ready", url: server.url, files } satisfies DevReadyMessage);
   }
+  // The compile cache (main.ts) is written at exit; a server that is killed never exits, so write it now.
+  flushCompileCache();
   const reason = await stopped;
   io.stderr.write(`Shutting down (${reason}): letting runs in flight commit their end...\n`);
   await server.close();

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { aliasBundledModules } from "../bundle/aliases.ts";
 import type { Agent } from "../core-imports.ts";
 import { AgentLoadError } from "../errors.ts";
 
@@ -51,6 +52,7 @@ export async function loadAgent(
   cwd: string = process.cwd(),
 ): Promise<LoadedAgent> {
   const file = await findAgentFile(target, cwd);
+  aliasBundledModules();
   let module: Record<string, unknown>;
   try {
     module = await import(pathToFileURL(file).href);

@@ -1,6 +1,11 @@
 import type {
   Agent,
   AgentEvent,
+  ExtractionJob,
+  MemoryFilter,
+  MemoryRecord,
+  MemoryRecordDetail,
+  MemorySearchResult,
   Page,
   Run,
   RunTrace,
@@ -80,6 +85,15 @@ export class ApiClient {
     this.json<{ data: TraceSummary[] }>(`/v1/traces${query(filter)}`);
   usage = (params: { from: string; to?: string; groupBy: "agent" | "day" }) =>
     this.json<UsageReport>(`/v1/usage${query(params)}`);
+  memoryRecords = (filter: MemoryFilter & { cursor?: string; limit?: number } = {}) =>
+    this.json<Page<MemoryRecord>>(`/v1/memory/records${query({ ...filter })}`);
+  memorySearch = (q: string, filter: MemoryFilter = {}) =>
+    this.json<MemorySearchResult>(`/v1/memory/search${query({ q, ...filter, limit: 50 })}`);
+  memoryRecord = (id: string) =>
+    this.json<MemoryRecordDetail>(`/v1/memory/records/${encodeURIComponent(id)}`);
+  deleteMemoryRecord = (id: string) =>
+    this.request(`/v1/memory/records/${encodeURIComponent(id)}`, { method: "DELETE" });
+  memoryJobs = (limit = 20) => this.json<{ data: ExtractionJob[] }>(`/v1/memory/jobs${query({ limit })}`);
 
   /** Every event of the session's log, oldest first (follows pages of 1000). */
   async sessionEvents(id: string, signal?: AbortSignal): Promise<SessionEvent[]> {

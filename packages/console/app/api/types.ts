@@ -13,7 +13,7 @@ export interface Whoami {
   tenant: string;
   keyId: string | null;
   devMode: boolean;
-  features: { memory: boolean; traceContent: boolean };
+  features: { memory: boolean; memorySearch?: "hybrid" | "bm25" | null; traceContent: boolean };
 }
 
 export interface AgentTool {
@@ -39,6 +39,8 @@ export interface Session {
   createdAt: string;
   updatedAt: string;
   expiresAt: string;
+  parentSessionId?: string | null;
+  forkedAtEvent?: number | null;
   usage?: Usage;
 }
 
@@ -156,4 +158,65 @@ export interface UsageReport {
   groupBy: "agent" | "day";
   data: UsageRow[];
   total: Omit<UsageRow, "key">;
+}
+
+export interface MemoryRecord {
+  id: string;
+  namespace: string;
+  kind: string;
+  text: string;
+  status: "active" | "retired";
+  provenance: { sessionId?: string; runId?: string; eventIds: string[]; source?: string; jobId?: string };
+  metadata: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string | null;
+  retiredReason: string | null;
+  supersedes: string | null;
+  supersededBy: string | null;
+}
+
+export interface MemoryChange {
+  seq: number;
+  action: "created" | "updated" | "retired" | "superseded";
+  at: string;
+  previousText: string | null;
+  relatedId: string | null;
+  reason: string | null;
+  jobId: string | null;
+}
+
+export interface MemoryRecordDetail extends MemoryRecord {
+  history: MemoryChange[];
+  versions: MemoryRecord[];
+}
+
+export interface MemorySearchResult {
+  mode: "hybrid" | "bm25" | "vector";
+  data: { record: MemoryRecord; score: number; bm25Rank: number | null; vectorRank: number | null }[];
+  embeddingError: { code: string; message: string } | null;
+}
+
+export interface ExtractionJob {
+  id: string;
+  namespace: string;
+  sessionId: string | null;
+  trigger: "turns" | "session-end" | "manual";
+  strategies: string[];
+  status: "queued" | "running" | "succeeded" | "failed";
+  createdAt: string;
+  endedAt: string | null;
+  outcome: {
+    created: string[];
+    updated: { from: string; to: string }[];
+    contradicted: { from: string; to: string }[];
+    duplicates: string[];
+  } | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface MemoryFilter {
+  namespace?: string;
+  kind?: string;
+  status?: string;
 }

@@ -45,6 +45,8 @@ beforeAll(async () => {
     store,
     defaultModel: openaiCompatible({ baseURL: mock.url, model: "qwen-plus", apiKey: "test-key" }),
     logger: pino({ level: "silent" }),
+    // Memory mounted (BM25 only) with no agent using it: the mock model's script is for the chat alone.
+    memory: { embeddings: false },
     app: { consoleDir },
   });
   apiKey = (await createApiKey(store, "acme")).key;
@@ -60,6 +62,17 @@ afterAll(async () => {
 /** True when the page is no wider than the viewport (no horizontal scroll). */
 const fitsWidth = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+/** A call to the server's API as tenant acme. */
+async function api(path: string, method: string, json?: unknown): Promise<any> {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true);
+  return response.status === 204 ? undefined : response.json();
+}
 
 async function tabTo(page: Page, matches: () => boolean): Promise<void> {
   for (let i = 0; i < 60; i++) {
@@ -161,9 +174,49 @@ describe("the console in a real browser", () => {
     await page.getByRole("list", { name: "Traces" }).getByRole("link").nth(1).waitFor();
     await page.screenshot({ path: screenshotPath("08-traces") });
 
+    // Memory: records created through the API are listed, searched (the mode shown), opened and deleted.
+    const first = await api("/v1/memory/records", "POST", {
+      actorId: "analyst-user",
+      text: "The user follows Baidu's AI spending.",
+    });
+    const updated = await api(`/v1/memory/records/${first.id}`, "PATCH", {
+      text: "The user follows Baidu's and Tencent's AI spending.",
+    });
+    await api("/v1/memory/records", "POST", {
+      actorId: "analyst-user",
+      kind: "preference",
+      text: "The user prefers figures in tables.",
+    });
     await nav.getByRole("link", { name: "Memory" }).click();
-    await page.getByText("Long-term memory is not enabled on this server.").waitFor();
-    await page.screenshot({ path: screenshotPath("09-memory") });
+    const records = page.getByRole("list", { name: "Memory records" });
+    await records.getByText("The user follows Baidu's and Tencent's AI spending.").waitFor();
+    await records.getByText("The user prefers figures in tables.").waitFor();
+    expect(await records.getByRole("link").count()).toBe(2);
+    await page.getByText("BM25 search (no embedding model)").waitFor();
+    await page.screenshot({ path: screenshotPath("09-memory"), fullPage: true });
+    await page.getByLabel("Kind").selectOption("preference");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await records.getByRole("link").filter({ hasText: "tables" }).waitFor();
+    expect(await records.getByRole("link").count()).toBe(1);
+    await page.getByLabel("Kind").selectOption("");
+    await page.getByRole("searchbox", { name: "Search" }).fill("Tencent");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByTestId("search-mode").filter({ hasText: "1 found by BM25" }).waitFor();
+    await page.screenshot({ path: screenshotPath("09b-memory-search"), fullPage: true });
+    await records.getByRole("link").first().click();
+    await page.getByTestId("memory-record-text").filter({ hasText: "Tencent" }).waitFor();
+    const versions = page.getByRole("list", { name: "Versions" }).getByRole("listitem");
+    expect(await versions.count()).toBe(2);
+    expect(await versions.first().textContent()).toContain("The user follows Baidu's AI spending.");
+    await page.getByLabel("Provenance").getByText("manual").waitFor();
+    expect(page.url()).toContain(`/memory/${updated.id}`);
+    await page.screenshot({ path: screenshotPath("09c-memory-record"), fullPage: true });
+    await page.getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("button", { name: "Delete for good" }).click();
+    await page.getByRole("heading", { name: "Memory", exact: true }).waitFor();
+    await records.getByText("The user prefers figures in tables.").waitFor();
+    expect(await records.getByRole("link").count()).toBe(1);
+    expect((await api("/v1/memory/search?q=Baidu&status=any", "GET")).data).toEqual([]);
 
     // Usage: both runs, with the tokens the mock model reported.
     await nav.getByRole("link", { name: "Usage" }).click();
@@ -180,6 +233,7 @@ describe("the console in a real browser", () => {
       ["playground", "/playground"],
       ["sessions", "/sessions"],
       ["traces", "/traces"],
+      ["memory", "/memory"],
       ["usage", "/usage"],
     ] as const) {
       await page.goto(`${server.url}${path}`);
@@ -213,6 +267,10 @@ describe("the console in dev mode", () => {
       expect(await page.getByRole("button", { name: "Sign out" }).count()).toBe(0);
       expect(await page.locator(".badge").first().textContent()).toBe("dev");
       await page.screenshot({ path: screenshotPath("12-dev-mode-sessions") });
+      // No memory mounted here: the Memory page says so honestly.
+      await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Memory" }).click();
+      await page.getByText("Long-term memory is not enabled on this server.").waitFor();
+      await page.screenshot({ path: screenshotPath("13-dev-mode-memory-off") });
     } finally {
       await context.close();
       await dev.close();

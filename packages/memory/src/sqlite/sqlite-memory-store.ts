@@ -157,7 +157,8 @@ export class SqliteMemoryStore implements MemoryStore {
         neighbours.length === 0
           ? []
           : this.c.all(
-              `SELECT r.* FROM memory_records r WHERE r.seq IN (SELECT value FROM json_each(?)) AND ${where}`,
+              // CROSS JOIN pins the join order: row-id lookups per hit, not a scan of the tenant's rows.
+              `SELECT r.* FROM json_each(?) AS j CROSS JOIN memory_records r ON r.seq = j.value WHERE ${where}`,
               JSON.stringify(neighbours.map((n) => n.seq)),
               ...where.params,
             );

@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { type Model, SkeinError } from "@skein/core";
 import type { HostedAgent } from "../agents/registry.ts";
 import type { RateLimit } from "../limits/token-bucket.ts";
+import type { MemoryConfig } from "../memory/memory-config.ts";
 import type { SessionLimits } from "../sessions/session-limits.ts";
 
 /** A project's `skein.config.ts`: `export default defineConfig({ agents: [...] })`. */
@@ -11,6 +12,11 @@ export interface SkeinConfig {
   agents: HostedAgent[];
   /** Model for agents that name none; otherwise the CLI resolves one from the environment. */
   defaultModel?: Model;
+  /**
+   * Long-term memory: which agents use it (`agents: { "my-agent": { strategies, namespace, budgetTokens,
+   * extractEveryTurns } }`), the embedding model and where the store lives. Mounts `/v1/memory`.
+   */
+  memory?: MemoryConfig;
   settings?: {
     port?: number;
     host?: string;
@@ -63,5 +69,12 @@ export async function loadConfig(dir: string = process.cwd()): Promise<SkeinConf
   const config = module.default as Partial<SkeinConfig> | undefined;
   if (!config || !Array.isArray(config.agents) || !config.agents.every(isAgent))
     throw new ConfigError("config_invalid", `${file} must export default { agents: [Agent, ...] }`);
+  const names = new Set(config.agents.map((a) => a.name));
+  for (const name of Object.keys(config.memory?.agents ?? {}))
+    if (!names.has(name))
+      throw new ConfigError(
+        "config_invalid",
+        `${file}: memory.agents names "${name}", which is not an agent here`,
+      );
   return { ...(config as SkeinConfig), file };
 }

@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Model } from "@skein/core";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { AgentRegistry, type HostedAgent } from "../agents/registry.ts";
 import { TenantRunLimiter } from "../limits/tenant-run-limiter.ts";
 import { defaultRateLimit, type RateLimit } from "../limits/token-bucket.ts";
 import { createLogger } from "../logging/logger.ts";
+import { HostedMemory } from "../memory/hosted-memory.ts";
+import type { MemoryMount } from "../memory/memory-config.ts";
+import { registerMemoryRoutes } from "../memory/memory-routes.ts";
 import type { RunManager } from "../runs/run-manager.ts";
 import { defaultSessionLimits, type SessionLimits } from "../sessions/session-limits.ts";
 import type { Session, Store } from "../store/store.ts";
@@ -14,11 +16,11 @@ import { RuntimeTelemetry } from "../telemetry/runtime-telemetry.ts";
 import { registerTelemetryRoutes } from "../telemetry/telemetry-routes.ts";
 import { TracedRunManager } from "../telemetry/traced-run-manager.ts";
 import { type AuthOptions, authenticate } from "./auth.ts";
+import { limitBody } from "./body-limit.ts";
 import { consoleStatic } from "./console-static.ts";
 import type { RuntimeApp, RuntimeEnv, RuntimeServices } from "./context.ts";
 import { openAIError } from "./openai/wire.ts";
-import { openApiDocument } from "./openapi/document.ts";
-import { HttpError, problem, problemFromError, problemResponse } from "./problem.ts";
+import { problem, problemFromError, problemResponse } from "./problem.ts";
 import { rateLimit } from "./rate-limit.ts";
 import { type AgentCoreOptions, pingRoute, registerAgentCoreRoutes } from "./routes/agentcore.ts";
 import { OPENAI_PATHS, registerOpenAIRoutes } from "./routes/openai.ts";
@@ -50,6 +52,8 @@ export interface CreateAppOptions {
   telemetry?: RuntimeTelemetry;
   /** The built console served at `/` (default `packages/console/dist`). */
   consoleDir?: string;
+  /** Long-term memory: its store, embedding model and the agents that use it. Without it, `/v1/memory` answers 404. */
+  memory?: MemoryMount;
 }
 
 export interface RuntimeAppHandle {
@@ -58,6 +62,8 @@ export interface RuntimeAppHandle {
   runs: RunManager;
   services: RuntimeServices;
   telemetry: RuntimeTelemetry;
+  /** The mounted long-term memory, if any. */
+  memory: HostedMemory | undefined;
   /** Marks sessions past their idle timeout or maximum lifetime as expired (by the app's clock); the server
    * calls it periodically. */
   expireSessions(): Promise<Session[]>;
@@ -75,7 +81,14 @@ export function createApp(options: CreateAppOptions): RuntimeAppHandle {
     modelHint: options.modelHint,
   });
   const telemetry = options.telemetry ?? new RuntimeTelemetry({ logger });
-  const runs = new TracedRunManager({ store: options.store, agents, logger, limits, now }, telemetry);
+  const memory = options.memory
+    ? new HostedMemory(options.memory, { store: options.store, agents, logger })
+    : undefined;
+  const runPlugins = memory ? (session: Session) => memory.pluginsFor(session) : undefined;
+  const runs = new TracedRunManager(
+    { store: options.store, agents, logger, limits, now, runPlugins },
+    telemetry,
+  );
   const services: RuntimeServices = {
     store: options.store,
     agents,
@@ -85,6 +98,7 @@ export function createApp(options: CreateAppOptions): RuntimeAppHandle {
     now,
     tenantRuns: new TenantRunLimiter(options.maxRunsPerTenant),
     sseHeartbeatMs: options.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
+    memory,
   };
   const app: RuntimeApp = new Hono<RuntimeEnv>();
 
@@ -94,7 +108,13 @@ export function createApp(options: CreateAppOptions): RuntimeAppHandle {
     c.set("requestId", requestId);
     const started = performance.now();
     await next();
-    c.header("x-request-id", requestId);
+    // Set on the response's own headers: `c.header()` after the handler would rebuild the response (an undici
+    // Response and a copy of its headers per request, which an SSE stream then keeps for its whole life).
+    try {
+      c.res.headers.set("x-request-id", requestId);
+    } catch {
+      c.header("x-request-id", requestId); // immutable headers (a response passed through from fetch)
+    }
     // Never the headers or body: they carry keys and user content.
     logger.info(
       {
@@ -127,18 +147,14 @@ export function createApp(options: CreateAppOptions): RuntimeAppHandle {
   app.get("/ping", pingRoute(services));
   // Public, like /ping: it describes the API, not the tenant's data. Registered before the auth middleware.
   let document: unknown;
-  app.get("/v1/openapi.json", (c) => {
-    document ??= openApiDocument();
+  app.get("/v1/openapi.json", async (c) => {
+    // Imported on first request: building the document is no part of a server's start.
+    document ??= (await import("./openapi/document.ts")).openApiDocument();
     return c.json(document);
   });
 
   const maxSize = options.maxBodyBytes ?? 1024 * 1024;
-  const limitBody = bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new HttpError(413, "payload_too_large", `the request body is larger than ${maxSize} bytes`);
-    },
-  });
+  const limitBodySize = limitBody(maxSize);
   const auth = authenticate({ store: options.store, ...options.auth });
   const limitRate =
     options.rateLimit === false ? undefined : rateLimit(options.rateLimit ?? defaultRateLimit, now);
@@ -146,14 +162,20 @@ export function createApp(options: CreateAppOptions): RuntimeAppHandle {
   for (const path of ["/v1/*", "/invocations"]) {
     app.use(path, auth);
     if (limitRate) app.use(path, limitRate);
-    app.use(path, limitBody);
+    app.use(path, limitBodySize);
   }
 
   registerV1Routes(app, services);
   registerAgentCoreRoutes(app, services, options.agentCore);
   registerOpenAIRoutes(app, services);
+  registerMemoryRoutes(app, services);
   registerTelemetryRoutes(app, services, telemetry, { devMode: options.auth?.dev === true });
   app.get("*", consoleStatic(options.consoleDir)); // last: the console's pages are every other GET
-  const expireSessions = () => options.store.expireSessions(now());
-  return { app, runs, services, telemetry, expireSessions };
+  // An expired session has ended: its memory is extracted in the background.
+  const expireSessions = async () => {
+    const expired = await options.store.expireSessions(now());
+    memory?.sessionsEnded(expired);
+    return expired;
+  };
+  return { app, runs, services, telemetry, memory, expireSessions };
 }

@@ -41,6 +41,18 @@ export const createSessionBody = z
   })
   .strict();
 
+/** `POST /v1/sessions/{id}/fork`: a branch of the session at one of its events. */
+export const forkSessionBody = z
+  .object({
+    /** The event the branch ends at (its history is the session's up to there); 0 forks an empty branch. */
+    atEvent: z.number().int().min(0),
+    /** Inside a unit (a model turn, or tool calls waiting for results): `refuse` (409, default) or `down` to the boundary before. */
+    round: z.enum(["refuse", "down"]).optional(),
+    id: id.optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
 export const invocationBody = z
   .object({
     input: runInputSchema,

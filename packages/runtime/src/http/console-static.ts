@@ -6,8 +6,12 @@ import { getMimeType } from "hono/utils/mime";
 import type { RuntimeEnv } from "./context.ts";
 import { problem, problemResponse } from "./problem.ts";
 
-/** `packages/console/dist` of this checkout: `npm run build:console` writes it. */
-export const defaultConsoleDir = fileURLToPath(new URL("../../../console/dist", import.meta.url));
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** `packages/console/dist` of this checkout (`npm run build:console` writes it), from the sources or the CLI bundle. */
+export const defaultConsoleDir = path.resolve(
+  here,
+  path.basename(here) === "dist" ? "../../console/dist" : "../../../console/dist",
+);
 
 /** Paths that belong to the API: an unknown one answers the API's 404, never the console's page. */
 const apiPrefixes = ["/v1/", "/invocations", "/ping", "/metrics"];

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import type { Logger } from "pino";
 import type { AgentRegistry } from "../agents/registry.ts";
 import type { TenantRunLimiter } from "../limits/tenant-run-limiter.ts";
+import type { HostedMemory } from "../memory/hosted-memory.ts";
 import type { RunManager } from "../runs/run-manager.ts";
 import type { SessionLimits } from "../sessions/session-limits.ts";
 import type { Store } from "../store/store.ts";
@@ -18,6 +19,8 @@ export interface RuntimeServices {
   tenantRuns: TenantRunLimiter;
   /** Interval of SSE comment lines that keep idle streams alive through proxies; 0 turns them off. */
   sseHeartbeatMs: number;
+  /** Long-term memory, when mounted. */
+  memory?: HostedMemory;
 }
 
 /** Per-request values set by the middleware. */

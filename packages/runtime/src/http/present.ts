@@ -16,6 +16,8 @@ export function presentSession(session: Session) {
     createdAt: iso(session.createdAt),
     updatedAt: iso(session.updatedAt),
     expiresAt: iso(session.expiresAt),
+    parentSessionId: session.parentSessionId ?? null,
+    forkedAtEvent: session.forkedAtSeq ?? null,
   };
 }
 

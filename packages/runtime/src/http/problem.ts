@@ -38,6 +38,7 @@ const statusByCode: Record<string, number> = {
   invalid_run_transition: 409,
   run_not_active: 409,
   invalid_cursor: 400,
+  fork_point_out_of_range: 400,
   model_not_configured: 503,
 };
 

@@ -139,7 +139,6 @@ export async function driveRun(
 ): Promise<void> {
   const { store, replay } = options;
   const { run } = live;
-  const log = options.logger.child({ runId: run.id, sessionId: run.sessionId, tenantId: run.tenantId });
   let usage = options.usage;
   let replaying = false;
   let ended = false;
@@ -201,6 +200,8 @@ export async function driveRun(
   } catch (error) {
     live.controller.abort();
     if (live.stop === "now") return; // suspended by the shutdown; the store may be closing
+    // Only failures log here: a pino child made up front would be kept (with its bindings) for the run's life.
+    const log = options.logger.child({ runId: run.id, sessionId: run.sessionId, tenantId: run.tenantId });
     if (error instanceof RunNotActiveError) {
       log.warn({ status: error.status }, "run stopped: it is no longer running in the store");
     } else {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { emptyUsage, type Message, type Model, ModelNotConfiguredError } from "@skein/core";
+import { emptyUsage, type Message, type Model, ModelNotConfiguredError, type Plugin } from "@skein/core";
 import type { Logger } from "pino";
 import type { AgentRegistry, HostedAgent } from "../agents/registry.ts";
 import { type SessionLimits, sessionExpiry } from "../sessions/session-limits.ts";
@@ -33,6 +33,7 @@ export class RunHost {
   protected readonly logger: Logger;
   protected readonly limits: SessionLimits;
   protected readonly now: () => number;
+  protected readonly runPlugins: ((session: Session) => Plugin[]) | undefined;
   protected readonly live = new Map<string, LiveRun>();
   protected readonly lanes = new Map<string, Lane>();
   protected closing = false;
@@ -43,6 +44,7 @@ export class RunHost {
     this.logger = options.logger;
     this.limits = options.limits;
     this.now = options.now ?? Date.now;
+    this.runPlugins = options.runPlugins;
   }
 
   /** Runs running in this process (queued ones not counted). */
@@ -158,7 +160,7 @@ export class RunHost {
       runId: run.id,
       signal: live.controller.signal,
       model: replayModel ?? model,
-      plugins: [plugin],
+      plugins: [plugin, ...(this.runPlugins?.(session) ?? [])],
     };
     // Lazily, so that an agent that throws on start fails the run like any other error in its stream.
     const events = (async function* () {

@@ -1,4 +1,4 @@
-import type { Message } from "@skein/core";
+import type { Message, Plugin } from "@skein/core";
 import type { Logger } from "pino";
 import type { AgentRegistry, HostedAgent } from "../agents/registry.ts";
 import type { SessionLimits } from "../sessions/session-limits.ts";
@@ -13,6 +13,8 @@ export interface RunManagerOptions {
   logger: Logger;
   limits: SessionLimits;
   now?: () => number;
+  /** Plugins added to each run of the session, started or resumed (long-term memory, say). */
+  runPlugins?: (session: Session) => Plugin[];
 }
 
 export interface StartRunParams {

@@ -71,3 +71,13 @@ export class InvalidCursorError extends SkeinError {
     super("invalid_cursor", "the pagination cursor is not valid");
   }
 }
+
+/** A fork point before the first event or after the session's last one. */
+export class ForkPointOutOfRangeError extends SkeinError {
+  constructor(sessionId: string, atSeq: number, lastSeq: number) {
+    super(
+      "fork_point_out_of_range",
+      `session ${sessionId} has events 1..${lastSeq}; it cannot be forked at event ${atSeq}`,
+    );
+  }
+}

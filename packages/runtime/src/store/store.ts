@@ -45,6 +45,16 @@ export interface Store {
    * with a running run are left alone.
    */
   expireSessions(now: number, limit?: number): Promise<Session[]>;
+  /**
+   * Creates session `fork.id` as a branch of the tenant's session `sourceId` at its event `fork.atSeq`, in one
+   * transaction: the branch's event log is a copy of the source's events 1..atSeq (same numbers, run ids, data and
+   * times), its history the messages the source's runs had committed by then (`listHistory` rows of run ends at or
+   * before atSeq), its agent and actor the source's; it records `parentSessionId` and `forkedAtSeq`. The source is
+   * not changed, and later writes to either never reach the other. Choosing a fork point that does not split a
+   * unit is the caller's job. Throws `SessionNotFoundError`, `ForkPointOutOfRangeError` (atSeq < 0 or past the
+   * source's last event) and `AlreadyExistsError` (the tenant has a session `fork.id`).
+   */
+  forkSession(tenantId: string, sourceId: string, fork: SessionFork): Promise<Session>;
 
   // Session events: an append-only log per session, numbered 1, 2, 3... without gaps.
   /**
@@ -143,6 +153,10 @@ export interface Session {
   createdAt: number;
   updatedAt: number;
   expiresAt: number;
+  /** A branch: the session it was forked from (`forkSession`). */
+  parentSessionId?: string;
+  /** A branch: the parent's event it was forked at; the branch's events 1..forkedAtSeq are copies of the parent's. */
+  forkedAtSeq?: number;
 }
 export interface NewSession {
   id: string;
@@ -153,8 +167,19 @@ export interface NewSession {
   createdAt?: number;
   expiresAt: number;
 }
+/** A branch to create with `forkSession`. */
+export interface SessionFork {
+  id: string;
+  /** The source's event the branch ends at (0: an empty branch). */
+  atSeq: number;
+  expiresAt: number;
+  metadata?: Record<string, unknown>;
+  createdAt?: number;
+}
 export interface SessionQuery {
   actorId?: string;
+  /** Only the branches forked from this session. */
+  parentSessionId?: string;
   agent?: string;
   status?: SessionStatus;
   /** Default 50. */

@@ -71,8 +71,12 @@ export function registerTelemetryRoutes(
       tenant: c.var.tenantId,
       keyId: c.var.keyId ?? null,
       devMode: options.devMode,
-      // The memory package is not mounted by the runtime yet: the console shows an empty state.
-      features: { memory: false, traceContent: telemetry.captureContent },
+      features: {
+        memory: services.memory !== undefined,
+        /** How memory search finds records: `hybrid` (BM25 + vectors) or `bm25` (no embedding model). */
+        memorySearch: services.memory?.mode ?? null,
+        traceContent: telemetry.captureContent,
+      },
     }),
   );
 

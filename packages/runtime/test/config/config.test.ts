@@ -13,8 +13,10 @@ describe("skein.config.ts", () => {
     const config = await loadConfig(repoRoot);
     expect(config.file).toBe(path.join(repoRoot, "skein.config.ts"));
     expect(config.agents.map((a) => a.name)).toEqual(["ai-market-analyst"]);
-    const t = await startTestServer(config.agents);
+    expect(Object.keys(config.memory?.agents ?? {})).toEqual(["ai-market-analyst"]);
+    const t = await startTestServer(config.agents, { memory: { ...config.memory, embeddings: false } });
     try {
+      expect((await (await t.call("/v1/whoami")).json()).features.memory).toBe(true);
       const listed = await (await t.call("/v1/agents")).json();
       expect(listed.data).toEqual([
         expect.objectContaining({ name: "ai-market-analyst", model: null, tools: expect.any(Array) }),
@@ -31,6 +33,16 @@ describe("skein.config.ts", () => {
       await expect(loadConfig(dir)).rejects.toMatchObject({ code: "config_not_found" });
       writeFileSync(path.join(dir, "skein.config.mjs"), "export default { agents: [{ name: 1 }] };\n");
       await expect(loadConfig(dir)).rejects.toMatchObject({ code: "config_invalid" });
+      // Another file name: the module cache would answer the first import again.
+      const agent = "{ name: 'a', description: '', model: undefined, tools: [], stream() {} }";
+      writeFileSync(
+        path.join(dir, "skein.config.mts"),
+        `export default { agents: [${agent}], memory: { agents: { b: true } } };\n`,
+      );
+      await expect(loadConfig(dir)).rejects.toMatchObject({
+        code: "config_invalid",
+        message: expect.stringContaining('memory.agents names "b"'),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -51,7 +51,12 @@ describe("API keys", () => {
       for (const [method, op] of Object.entries<any>(item)) {
         if (op.security?.length === 0) continue; // /ping, /v1/openapi.json, /metrics (its own token)
         const path = template.replace(/\{\w+\}/g, "echo");
-        const response = await t.call(path, { method, key: null, json: method === "post" ? {} : undefined });
+        // Upper case: fetch normalises only some methods, and Node refuses a lower-case "patch".
+        const response = await t.call(path, {
+          method: method.toUpperCase(),
+          key: null,
+          json: method === "post" || method === "patch" ? {} : undefined,
+        });
         expect(response.status, `${method} ${path}`).toBe(401);
         checked.push(`${method} ${template}`);
       }

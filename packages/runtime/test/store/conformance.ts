@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/store/store.ts";
+import { describeBranches } from "./conformance/branches.ts";
 import type { ConformanceContext } from "./conformance/context.ts";
 import { describeEvents } from "./conformance/events.ts";
 import { describeExpiryAndIdempotency } from "./conformance/expiry-and-idempotency.ts";
@@ -14,7 +15,7 @@ export type MakeStore = (options: { now: () => number }) => Store | Promise<Stor
 /**
  * The storage conformance suite: every `Store` adapter (SQLite today, PostgreSQL later) must pass it unchanged.
  * Tenant scoping on every read, append ordering, concurrent appends, atomic batches, run state transitions,
- * expiry, idempotency records, session history and the runs a start recovers. Call it from a test file:
+ * expiry, idempotency records, session history, session branches and the runs a start recovers. Call it from a test file:
  * `runStoreConformance("sqlite :memory:", ({ now }) => openSqliteStore({ path: ":memory:", now }))`.
  */
 export function runStoreConformance(name: string, makeStore: MakeStore): void {
@@ -52,5 +53,6 @@ export function runStoreConformance(name: string, makeStore: MakeStore): void {
     describeRuns(t);
     describeExpiryAndIdempotency(t);
     describeHistoryAndRecovery(t);
+    describeBranches(t);
   });
 }

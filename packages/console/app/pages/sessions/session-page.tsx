@@ -78,6 +78,17 @@ export function SessionPage(props: { id: string }) {
                 <dd>{session.actorId ?? "—"}</dd>
                 <dt>Created</dt>
                 <dd>{formatTime(session.createdAt)}</dd>
+                {session.parentSessionId && (
+                  <>
+                    <dt>Branch of</dt>
+                    <dd>
+                      <Link href={`/sessions/${encodeURIComponent(session.parentSessionId)}`}>
+                        <code>{shortId(session.parentSessionId)}</code>
+                      </Link>{" "}
+                      at event #{session.forkedAtEvent}
+                    </dd>
+                  </>
+                )}
                 {session.usage && (
                   <>
                     <dt>Tokens</dt>

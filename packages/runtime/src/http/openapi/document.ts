@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { messageSchema } from "../body.ts";
 import { OPENAI_PATHS } from "../routes/openai.ts";
+import { memoryOperations } from "./memory-operations.ts";
 import { observabilityOperations } from "./observability-operations.ts";
 import { type OperationSpec, operations, requestSchemas, responseSchemas } from "./operations.ts";
 
@@ -72,7 +73,7 @@ export function openApiDocument(): Record<string, unknown> {
   };
 
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of [...operations, ...observabilityOperations]) {
+  for (const op of [...operations, ...memoryOperations, ...observabilityOperations]) {
     const openAI = OPENAI_PATHS.has(op.path);
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(op.responses)) {
@@ -117,13 +118,21 @@ export function openApiDocument(): Record<string, unknown> {
       version: "0.1.0",
       description:
         "Agents as a service: sessions, durable runs, SSE streams, the AgentCore Runtime contract and an " +
-        "OpenAI-compatible endpoint. Errors are application/problem+json (RFC 9457) with a stable `code`, " +
+        "OpenAI-compatible endpoint, and long-term memory under /v1/memory. Errors are application/problem+json (RFC 9457) with a stable `code`, " +
         "except on the OpenAI paths, which use OpenAI's error envelope.",
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
-    tags: ["Agents", "Sessions", "Invocations", "Runs", "AgentCore", "OpenAI", "Observability", "Meta"].map(
-      (name) => ({ name }),
-    ),
+    tags: [
+      "Agents",
+      "Sessions",
+      "Invocations",
+      "Runs",
+      "AgentCore",
+      "OpenAI",
+      "Memory",
+      "Observability",
+      "Meta",
+    ].map((name) => ({ name })),
     security: [{ apiKey: [] }],
     paths,
     components: {

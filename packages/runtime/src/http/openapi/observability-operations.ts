@@ -16,7 +16,16 @@ export const observabilityOperations: OperationSpec[] = [
     responses: {
       200: {
         description: "Who the key belongs to",
-        json: z.looseObject({ tenant: z.string(), keyId: z.string().nullable(), devMode: z.boolean() }),
+        json: z.looseObject({
+          tenant: z.string(),
+          keyId: z.string().nullable(),
+          devMode: z.boolean(),
+          features: z.looseObject({
+            memory: z.boolean().describe("Long-term memory is mounted (/v1/memory)"),
+            memorySearch: z.enum(["hybrid", "bm25"]).nullable(),
+            traceContent: z.boolean(),
+          }),
+        }),
       },
     },
     errors: [401, 429],

@@ -1,9 +1,10 @@
 import type { z } from "zod";
-import { agentCoreBody, createSessionBody, invocationBody } from "../body.ts";
+import { agentCoreBody, createSessionBody, forkSessionBody, invocationBody } from "../body.ts";
 import { chatCompletionRequest } from "../openai/wire.ts";
 import { AGENT_HEADER, AGENTCORE_SESSION_HEADER } from "../routes/agentcore.ts";
 import { SESSION_HEADER } from "../routes/openai.ts";
 import { listEventsQuery, listSessionsQuery, runEventsQuery } from "../routes/v1.ts";
+import { memoryRequestSchemas, memoryResponseSchemas } from "./memory-operations.ts";
 import * as out from "./schemas.ts";
 
 /** One response: JSON with a schema, an SSE stream, or no body. */
@@ -22,12 +23,21 @@ export interface HeaderSpec {
 
 /** An operation as the routes serve it, with the same zod schemas the routes validate with. */
 export interface OperationSpec {
-  method: "get" | "post" | "delete";
+  method: "get" | "post" | "patch" | "delete";
   /** OpenAPI template, e.g. `/v1/sessions/{id}`. */
   path: string;
   operationId: string;
   summary: string;
-  tag: "Agents" | "Sessions" | "Invocations" | "Runs" | "AgentCore" | "OpenAI" | "Observability" | "Meta";
+  tag:
+    | "Agents"
+    | "Sessions"
+    | "Invocations"
+    | "Runs"
+    | "AgentCore"
+    | "OpenAI"
+    | "Observability"
+    | "Memory"
+    | "Meta";
   /** No API key needed. */
   public?: boolean;
   query?: z.ZodObject;
@@ -135,6 +145,17 @@ export const operations: OperationSpec[] = [
     responses: { 200: { description: "Events", json: out.eventList } },
     errors: [400, 401, 404, 429],
   },
+  {
+    method: "post",
+    path: "/v1/sessions/{id}/fork",
+    operationId: "forkSession",
+    summary:
+      "Branch the session at one of its events: a new session with its history up to there (whole units only)",
+    tag: "Sessions",
+    body: forkSessionBody,
+    responses: { 201: { description: "The branch", json: out.forkedSession } },
+    errors: [400, 401, 404, 409, 413, 415, 429],
+  },
   // Invocations
   {
     method: "post",
@@ -241,6 +262,8 @@ export const requestSchemas: Record<string, z.ZodType> = {
   InvocationRequest: invocationBody,
   AgentCoreRequest: agentCoreBody,
   ChatCompletionRequest: chatCompletionRequest,
+  ForkSessionRequest: forkSessionBody,
+  ...memoryRequestSchemas,
 };
 
 export const responseSchemas: Record<string, z.ZodType> = {
@@ -252,6 +275,7 @@ export const responseSchemas: Record<string, z.ZodType> = {
   Session: out.session,
   SessionWithUsage: out.sessionWithUsage,
   SessionList: out.sessionList,
+  ForkedSession: out.forkedSession,
   SessionEvent: out.sessionEvent,
   SessionEventList: out.eventList,
   Run: out.run,
@@ -260,4 +284,5 @@ export const responseSchemas: Record<string, z.ZodType> = {
   OpenAIModelList: out.openAIModelList,
   ChatCompletion: out.chatCompletion,
   OpenAIError: out.openAIError,
+  ...memoryResponseSchemas,
 };

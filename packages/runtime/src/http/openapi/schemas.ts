@@ -55,6 +55,15 @@ export const session = z.object({
   createdAt: timestamp,
   updatedAt: timestamp,
   expiresAt: timestamp,
+  parentSessionId: z.string().nullable().describe("A branch: the session it was forked from"),
+  forkedAtEvent: z
+    .number()
+    .int()
+    .nullable()
+    .describe("A branch: the parent's event it was forked at; its events up to there are copies"),
+});
+export const forkedSession = session.extend({
+  requestedEvent: z.number().int().describe("The event asked for; forkedAtEvent differs when rounded down"),
 });
 export const sessionWithUsage = session.extend({
   usage: usage.describe("Summed over the session's runs"),

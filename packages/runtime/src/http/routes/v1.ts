@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { createSession, requireSession } from "../../sessions/sessions.ts";
+import { resolveForkPoint } from "../../sessions/fork-point.ts";
+import { sessionExpiry } from "../../sessions/session-limits.ts";
+import { createSession, newSessionId, requireSession } from "../../sessions/sessions.ts";
 import { RunNotFoundError } from "../../store/errors.ts";
 import type { Run } from "../../store/store.ts";
-import { createSessionBody, invocationBody, readBody } from "../body.ts";
+import { createSessionBody, forkSessionBody, invocationBody, readBody } from "../body.ts";
 import type { RuntimeApp, RuntimeServices } from "../context.ts";
 import { presentEvent, presentRun, presentSession, sessionUsage } from "../present.ts";
 import { HttpError } from "../problem.ts";
@@ -16,6 +18,7 @@ export const listSessionsQuery = z.object({
   actorId: z.string().optional(),
   agent: z.string().optional(),
   status: z.enum(["active", "expired"]).optional(),
+  parentSessionId: z.string().optional(),
 });
 
 /** Query of `GET /v1/sessions/{id}/events`. */
@@ -32,7 +35,8 @@ export const runEventsQuery = z.object({
     .optional(),
 });
 
-function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
+/** Validates a query string; 400 `invalid_query` with the first issue. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
   const parsed = schema.safeParse(query);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -98,6 +102,31 @@ export function registerV1Routes(app: RuntimeApp, services: RuntimeServices): vo
       limit: query.limit ?? 200,
     });
     return c.json({ data: events.map(presentEvent) });
+  });
+
+  // A branch: a new session whose history is this one's up to an event (whole units only, see fork-point.ts).
+  app.post("/v1/sessions/:id/fork", async (c) => {
+    const source = await requireSession(store, c.var.tenantId, c.req.param("id"));
+    const body = await readBody(c, forkSessionBody);
+    const point = await resolveForkPoint(
+      store,
+      c.var.tenantId,
+      source.id,
+      source.lastSeq,
+      body.atEvent,
+      body.round ?? "refuse",
+    );
+    const now = services.now();
+    const branch = await store.forkSession(c.var.tenantId, source.id, {
+      id: body.id ?? newSessionId(),
+      atSeq: point.atSeq,
+      expiresAt: sessionExpiry(now, now, limits),
+      metadata: body.metadata,
+      createdAt: now,
+    });
+    return c.json({ ...presentSession(branch), requestedEvent: point.requested }, 201, {
+      location: `/v1/sessions/${branch.id}`,
+    });
   });
 
   // Invocations

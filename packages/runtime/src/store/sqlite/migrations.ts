@@ -108,6 +108,15 @@ export const migrations: readonly Migration[] = [
         );
     `,
   },
+  {
+    version: 3,
+    name: "session branches: parent session and fork point",
+    sql: `
+      ALTER TABLE sessions ADD COLUMN parent_session_id TEXT;
+      ALTER TABLE sessions ADD COLUMN forked_at_seq INTEGER;
+      CREATE INDEX sessions_by_parent ON sessions (tenant_id, parent_session_id) WHERE parent_session_id IS NOT NULL;
+    `,
+  },
 ];
 
 /**

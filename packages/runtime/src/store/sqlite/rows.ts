@@ -48,6 +48,10 @@ export function sessionFromRow(row: Row): Session {
   };
   if (row.actor_id !== null) session.actorId = str(row.actor_id);
   if (row.metadata !== null) session.metadata = json(row.metadata) as Record<string, unknown>;
+  if (row.parent_session_id !== null && row.parent_session_id !== undefined)
+    session.parentSessionId = str(row.parent_session_id);
+  if (row.forked_at_seq !== null && row.forked_at_seq !== undefined)
+    session.forkedAtSeq = num(row.forked_at_seq);
   return session;
 }
 

@@ -46,7 +46,8 @@ export function listSessions(c: SqliteConnection, tenantId: string, query: Sessi
     .add("tenant_id = ?", tenantId)
     .maybe("actor_id = ?", query.actorId)
     .maybe("agent = ?", query.agent)
-    .maybe("status = ?", query.status);
+    .maybe("status = ?", query.status)
+    .maybe("parent_session_id = ?", query.parentSessionId);
   if (query.cursor !== undefined) {
     const cursor = decodeCursor(query.cursor);
     where.add(

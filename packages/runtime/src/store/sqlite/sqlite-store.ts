@@ -19,12 +19,14 @@ import type {
   RunStatus,
   Session,
   SessionEvent,
+  SessionFork,
   SessionQuery,
   Store,
   Tenant,
 } from "../store.ts";
 import { SqliteConnection } from "./connection.ts";
 import * as eventSql from "./events-sql.ts";
+import { forkSession } from "./fork-sql.ts";
 import { migrate } from "./migrations.ts";
 import { apiKeyFromRow, idempotencyFromRow, tenantFromRow } from "./rows.ts";
 import * as runSql from "./runs-sql.ts";
@@ -167,6 +169,10 @@ export class SqliteStore implements Store {
 
   async expireSessions(now: number, limit = 500): Promise<Session[]> {
     return sessionSql.expireSessions(this.c, now, limit);
+  }
+
+  async forkSession(tenantId: string, sourceId: string, fork: SessionFork): Promise<Session> {
+    return forkSession(this.c, tenantId, sourceId, fork);
   }
 
   // Session events

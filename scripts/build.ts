@@ -1,0 +1,93 @@
+// `npm run build`: bundles the CLI with the runtime, core and memory into `packages/cli/dist/skein.js` (and one file
+// per module in BUNDLED_MODULES, sharing chunks), so `skein serve` starts without type-stripping ~150 files and
+// resolving ~500 files of npm packages. `node packages/cli/src/main.ts` keeps running the sources.
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { BUNDLED_MODULES } from "../packages/cli/src/bundle/aliases.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * npm packages bundled in as well: only the runtime's and core's own plumbing, which no project code shares
+ * objects with (loading them as packages costs ~100 ms of resolving and linking hundreds of files at every start).
+ * Everything else stays external and loads from node_modules: zod (projects use it too: one copy), pino (its
+ * transports run files by path), sqlite-vec (a native extension found by path), the MCP SDK and the Qwen tokenizer
+ * (loaded only when used).
+ */
+export const BUNDLED_DEPENDENCIES = [
+  "hono",
+  "@hono/node-server",
+  "prom-client",
+  "@opentelemetry/",
+  "@cfworker/json-schema",
+  "@standard-schema/spec",
+];
+
+export interface BuildOptions {
+  outdir?: string;
+  /** Bundle BUNDLED_DEPENDENCIES too (default true); false keeps every npm package external. */
+  bundleDependencies?: boolean;
+}
+
+const isBundled = (specifier: string) =>
+  BUNDLED_DEPENDENCIES.some((name) =>
+    name.endsWith("/") ? specifier.startsWith(name) : specifier === name || specifier.startsWith(`${name}/`),
+  );
+
+/** Builds the CLI bundle; resolves with the total size of its JavaScript. */
+export async function buildCli(options: BuildOptions = {}): Promise<{ outdir: string; bytes: number }> {
+  const outdir = options.outdir ?? path.join(root, "packages/cli/dist");
+  const bundleDependencies = options.bundleDependencies ?? true;
+  const entryPoints: Record<string, string> = { skein: path.join(root, "packages/cli/src/bundle/entry.ts") };
+  for (const [specifier, file] of Object.entries(BUNDLED_MODULES))
+    entryPoints[file.replace(/\.js$/, "")] = fileURLToPath(import.meta.resolve(specifier));
+  rmSync(outdir, { recursive: true, force: true });
+  const result = await build({
+    entryPoints,
+    outdir,
+    bundle: true,
+    splitting: true, // one copy of each module across the entries; commands load only their own chunks
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    minify: true,
+    sourcemap: true,
+    legalComments: "linked",
+    metafile: true,
+    logLevel: "warning",
+    // Bundled CommonJS packages (prom-client, OpenTelemetry) call require() for Node's modules.
+    banner: {
+      js: 'import{createRequire as __skeinRequire}from"node:module";const require=__skeinRequire(import.meta.url);',
+    },
+    plugins: [
+      {
+        name: "externals",
+        setup(b) {
+          // Bare specifiers load from node_modules at run time, but for the workspace's @skein/* packages and
+          // BUNDLED_DEPENDENCIES.
+          b.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith("@skein/") || (bundleDependencies && isBundled(args.path))
+              ? undefined
+              : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
+  });
+  const bytes = Object.entries(result.metafile.outputs)
+    .filter(([file]) => file.endsWith(".js"))
+    .reduce((sum, [, output]) => sum + output.bytes, 0);
+  return { outdir, bytes };
+}
+
+if (import.meta.main) {
+  const started = performance.now();
+  const { outdir, bytes } = await buildCli();
+  const relative = path.relative(process.cwd(), path.join(outdir, "skein.js"));
+  // stderr: `npm run -s build && skein keys ...` keeps stdout for the command's own output.
+  console.error(
+    `built ${relative} (${(bytes / 1024).toFixed(0)} KiB of JS) in ${Math.round(performance.now() - started)} ms`,
+  );
+}
