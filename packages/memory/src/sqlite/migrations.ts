@@ -1,12 +1,8 @@
 import type { DatabaseSync } from "node:sqlite";
+import { type Migration, migrate } from "@skein/sqlite";
 import { MemorySchemaTooNewError } from "../store/errors.ts";
-import { transaction } from "./connection.ts";
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 // Base tables use portable SQL (TEXT, INTEGER, plain indexes) so a PostgreSQL adapter can mirror them; the text
 // index (FTS5 here, tsvector there) and the vector index (sqlite-vec here, pgvector there) are adapter-specific.
@@ -79,39 +75,16 @@ export const memoryMigrations: readonly Migration[] = [
   },
 ];
 
-/**
- * Applies the migrations not yet recorded in `memory_schema_migrations`, each in its own transaction (re-checked
- * inside it, so two processes opening one file at once apply each migration once). Returns the versions applied.
- */
+/** Applies the memory schema's pending migrations (recorded in `memory_schema_migrations`). */
 export function migrateMemory(
   db: DatabaseSync,
   list: readonly Migration[] = memoryMigrations,
   now = Date.now(),
 ): number[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS memory_schema_migrations (
-    version INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied_at INTEGER NOT NULL
-  )`);
-  const known = Math.max(0, ...list.map((m) => m.version));
-  const current = () =>
-    (db.prepare("SELECT MAX(version) AS v FROM memory_schema_migrations").get() as { v: number | null }).v ??
-    0;
-  const found = current();
-  if (found > known) throw new MemorySchemaTooNewError(found, known);
-  const applied: number[] = [];
-  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
-    if (migration.version <= found) continue;
-    transaction(db, () => {
-      if (current() >= migration.version) return;
-      db.exec(migration.sql);
-      db.prepare("INSERT INTO memory_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
-        migration.version,
-        migration.name,
-        now,
-      );
-      applied.push(migration.version);
-    });
-  }
-  return applied;
+  return migrate(db, {
+    table: "memory_schema_migrations",
+    migrations: list,
+    now,
+    tooNew: (found, known) => new MemorySchemaTooNewError(found, known),
+  });
 }

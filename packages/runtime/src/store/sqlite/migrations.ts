@@ -1,12 +1,8 @@
 import type { DatabaseSync } from "node:sqlite";
+import { type Migration, migrate as runMigrations } from "@skein/sqlite";
 import { SchemaTooNewError } from "../errors.ts";
-import { transaction } from "./transaction.ts";
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 // Portable SQL (TEXT, INTEGER, partial indexes, no SQLite-only types) so the PostgreSQL adapter can mirror it.
 // Append new migrations; never edit one that has shipped.
@@ -119,38 +115,16 @@ export const migrations: readonly Migration[] = [
   },
 ];
 
-/**
- * Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction (re-checked inside
- * it, so two processes opening the same file at once apply each migration once). Returns the versions applied.
- */
+/** Applies the store schema's pending migrations (recorded in `schema_migrations`). */
 export function migrate(
   db: DatabaseSync,
   list: readonly Migration[] = migrations,
   now = Date.now(),
 ): number[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied_at INTEGER NOT NULL
-  )`);
-  const known = Math.max(0, ...list.map((m) => m.version));
-  const current = () =>
-    (db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null }).v ?? 0;
-  const found = current();
-  if (found > known) throw new SchemaTooNewError(found, known);
-  const applied: number[] = [];
-  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
-    if (migration.version <= found) continue;
-    transaction(db, () => {
-      if (current() >= migration.version) return;
-      db.exec(migration.sql);
-      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
-        migration.version,
-        migration.name,
-        now,
-      );
-      applied.push(migration.version);
-    });
-  }
-  return applied;
+  return runMigrations(db, {
+    table: "schema_migrations",
+    migrations: list,
+    now,
+    tooNew: (found, known) => new SchemaTooNewError(found, known),
+  });
 }
