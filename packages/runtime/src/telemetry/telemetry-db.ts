@@ -73,16 +73,3 @@ export function openTelemetryDb(file: string): DatabaseSync {
   db.exec(`PRAGMA user_version = ${TELEMETRY_SCHEMA_VERSION}`);
   return db;
 }
-
-/** Runs `fn` in one write transaction. */
-export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    const result = fn();
-    db.exec("COMMIT");
-    return result;
-  } catch (error) {
-    if (db.isTransaction) db.exec("ROLLBACK");
-    throw error;
-  }
-}

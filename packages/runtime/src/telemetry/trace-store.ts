@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import { inTransaction } from "./telemetry-db.ts";
+import { transaction as inTransaction } from "@skein/sqlite";
 
 export type SpanStatusName = "unset" | "ok" | "error";
 
