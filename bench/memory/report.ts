@@ -28,6 +28,30 @@ export function renderSearch(r: SearchBenchResult, dims: number, actors: number)
   }
   lines.push(
     "",
+    "Embedding call alone (`embedder.embed([query])`, the hashed test double), p50 / p99 ms: " +
+      r.sizes.map((s) => `${s.size.toLocaleString("en")}: ${cell(s.embedding)}`).join("; ") +
+      ". First vector search after each build step (loads, builds or catches up the HNSW graph): " +
+      r.sizes.map((s) => `${s.size.toLocaleString("en")}: ${ms(s.firstVectorSearchMs)} ms`).join("; ") +
+      ".",
+  );
+  const baseline = r.sizes.filter((s) => s.baseline);
+  if (baseline.length > 0) {
+    lines.push(
+      "",
+      "### Hybrid p50, previous path vs current, same store file, queries interleaved (ms)",
+      "",
+      "| records | scope | previous (exact vec0, unbounded BM25) | current | ratio | n | load 1m |",
+      "|---:|---|---:|---:|---:|---:|---|",
+    );
+    for (const s of baseline)
+      for (const b of s.baseline!)
+        lines.push(
+          `| ${s.size.toLocaleString("en")} | ${b.scope} | ${ms(b.previous)} | ${ms(b.current)} | ` +
+            `${(b.previous / b.current).toFixed(0)}× | ${b.n} | ${b.load[0]}→${b.load[1]} |`,
+        );
+  }
+  lines.push(
+    "",
     "### Vector recall@10 of `Memory.search(mode: vector)` against exact brute-force cosine in JS",
     "",
     "| records | tenant-wide (tie-aware / strict) | one actor (tie-aware / strict) | queries (tenant; actor) |",
@@ -45,13 +69,14 @@ export function renderSearch(r: SearchBenchResult, dims: number, actors: number)
     "",
     "### Build (through `store.apply`, batches of 1000, file store in WAL mode)",
     "",
-    "| records | step seconds | rate, rec/s (whole step) | rate, rec/s (inside apply) | DB + WAL size |",
-    "|---:|---:|---:|---:|---:|",
+    "| records | step seconds | rate, rec/s (whole step) | rate, rec/s (inside apply) | DB + WAL size | HNSW files |",
+    "|---:|---:|---:|---:|---:|---:|",
   );
   for (const s of r.sizes) {
     lines.push(
       `| ${s.size.toLocaleString("en")} | ${s.buildSeconds.toFixed(1)} | ${s.buildRate.toFixed(0)} | ` +
-        `${s.applyRate.toFixed(0)} | ${(s.dbBytes / 2 ** 20).toFixed(0)} MiB |`,
+        `${Number.isFinite(s.applyRate) ? s.applyRate.toFixed(0) : "reused file"} | ` +
+        `${(s.dbBytes / 2 ** 20).toFixed(0)} MiB | ${(s.annBytes / 2 ** 20).toFixed(0)} MiB |`,
     );
   }
   for (const k of r.skipped) {

@@ -1,7 +1,7 @@
 // Memory benchmarks: search latency and recall at growing sizes, and agent runs with memory on against off.
 // Usage: node bench/memory/run.ts [--part search|runs|diagnose|all] [--sizes 10000,100000,1000000] [--dims 128]
 //        [--queries 200] [--actors 50] [--max-build-seconds 600]
-//        [--series-seconds 45] [--runs 150] [--agent-store 10000] [--agent-actors 50] [--diagnose-size 100000] [--json out.json]
+//        [--store /tmp/file.db (reuse)] [--build-only] [--baseline] [--series-seconds 45] [--runs 150] [--agent-store 10000] [--agent-actors 50] [--diagnose-size 100000] [--json out.json]
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -26,6 +26,9 @@ const { values } = parseArgs({
     "agent-actors": { type: "string", default: "50" },
     "diagnose-size": { type: "string", default: "100000" },
     json: { type: "string" },
+    store: { type: "string" },
+    "build-only": { type: "boolean", default: false },
+    baseline: { type: "boolean", default: false },
   },
 });
 
@@ -47,6 +50,9 @@ try {
       maxBuildSeconds: Number(values["max-build-seconds"]),
       seriesBudgetMs: Number(values["series-seconds"]) * 1000,
       dir,
+      storePath: values.store,
+      buildOnly: values["build-only"],
+      baseline: values.baseline,
       log,
     });
     out.search = search;

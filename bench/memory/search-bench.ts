@@ -1,7 +1,7 @@
 // Search latency (bm25 / vector / hybrid) and vector recall@10 against exact search, on one SQLite file store
 // grown step by step (10k -> 100k -> 1M), through the real write path (`store.apply`) and `Memory.search`.
 
-import { statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import {
@@ -15,6 +15,7 @@ import {
   vectorIndexFor,
 } from "@skein/memory";
 import { hashedEmbedder, hashedVector } from "@skein/memory/testing";
+import { type BaselineRow, runBaseline } from "./baseline.ts";
 import { queryFor, seededRandom, sentence, Vocabulary } from "./corpus.ts";
 
 export const TENANT = "bench";
@@ -30,6 +31,12 @@ export interface SearchBenchOptions {
   /** Each timed series (and each recall series) stops after this long; `n` says how many queries ran. */
   seriesBudgetMs: number;
   dir: string;
+  /** Reuse (or create) this store file: records already in it are regenerated in memory, not written again. */
+  storePath?: string;
+  /** Build the store, measure nothing. */
+  buildOnly?: boolean;
+  /** Also time hybrid search on the previous path (exact vectors, unbounded BM25), interleaved with the current. */
+  baseline?: boolean;
   log: (line: string) => void;
 }
 
@@ -50,9 +57,16 @@ export interface SizeResult {
   applyRate: number;
   buildSeconds: number;
   dbBytes: number;
+  /** Bytes of the approximate index's saved graphs (`<db>.ann/`), after the step's searches. */
+  annBytes: number;
+  /** The first vector search after the build: loads, builds or catches up the HNSW graph. */
+  firstVectorSearchMs: number;
+  /** `embedder.embed([query])` alone (the hashed test double), per query. */
+  embedding: Latency;
   tenantWide: Record<SearchMode, Latency>;
   actorScoped: Record<SearchMode, Latency>;
   recall: { tenantWide: Recall; actorScoped: Recall };
+  baseline?: BaselineRow[];
 }
 
 export interface Recall {
@@ -83,6 +97,9 @@ function latency(samples: number[], load: [number, number]): Latency {
   };
 }
 
+const dirBytes = (dir: string): number =>
+  existsSync(dir) ? readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0) : 0;
+
 const load1 = (): number => Number(loadavg()[0]!.toFixed(2));
 
 /** Grows the store and the in-memory copy of every vector (for exact search). */
@@ -108,6 +125,9 @@ export class Corpus {
   get size(): number {
     return this.texts.length;
   }
+
+  /** Records below this index are already in a reused store file: regenerated here, not applied. */
+  stored = 0;
 
   namespaceOf(i: number): string {
     return kindNamespace(actorNamespace(TENANT, `a${i % this.actors}`), "fact");
@@ -135,6 +155,7 @@ export class Corpus {
           embedding,
         });
       }
+      if (this.size <= this.stored) continue;
       const t0 = performance.now();
       await this.store.apply(TENANT, ops);
       applySeconds += (performance.now() - t0) / 1000;
@@ -246,10 +267,12 @@ const MODES: SearchMode[] = ["bm25", "vector", "hybrid"];
 
 export async function runSearchBench(o: SearchBenchOptions): Promise<SearchBenchResult> {
   const embedder = hashedEmbedder({ dimensions: o.dimensions, id: `hashed-${o.dimensions}` });
-  const path = join(o.dir, "memory.db");
+  const path = o.storePath ?? join(o.dir, "memory.db");
   const store = openSqliteMemoryStore({ path, vectors: vectorIndexFor(embedder) });
   const memory = new Memory({ store, embedder });
   const corpus = new Corpus(store, o.dimensions, o.actors, Math.max(...o.sizes));
+  corpus.stored = Number(store.db.prepare("SELECT count(*) AS n FROM memory_records").get()!.n);
+  if (corpus.stored > 0) o.log(`reusing ${path}: ${corpus.stored} records`);
   const result: SearchBenchResult = { sizes: [], skipped: [] };
   let rate = Number.NaN;
   try {
@@ -271,7 +294,20 @@ export async function runSearchBench(o: SearchBenchOptions): Promise<SearchBench
         break;
       }
       o.log(`built ${size} in ${buildSeconds.toFixed(1)} s (${rate.toFixed(0)} rec/s)`);
+      if (o.buildOnly) continue;
       const queries = corpus.queries(o.queries, 1000 + size);
+      const tFirst = performance.now();
+      await memory.search(TENANT, { text: queries[0]!, limit: 10, mode: "vector" });
+      const firstVectorSearchMs = performance.now() - tFirst;
+      o.log(`${size}: first vector search ${firstVectorSearchMs.toFixed(0)} ms`);
+      const embedLoad = load1();
+      const embedSamples = [];
+      for (const q of queries) {
+        const t = performance.now();
+        await embedder.embed([q]);
+        embedSamples.push(performance.now() - t);
+      }
+      const embedding = latency(embedSamples, [embedLoad, load1()]);
       const actorOf = (i: number) => i % o.actors;
       const tenantWide = {} as Record<SearchMode, Latency>;
       const actorScoped = {} as Record<SearchMode, Latency>;
@@ -295,6 +331,9 @@ export async function runSearchBench(o: SearchBenchOptions): Promise<SearchBench
         applyRate: missing / applySeconds,
         buildSeconds,
         dbBytes: statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0),
+        annBytes: 0,
+        firstVectorSearchMs,
+        embedding,
         tenantWide,
         actorScoped,
         recall: {
@@ -303,6 +342,20 @@ export async function runSearchBench(o: SearchBenchOptions): Promise<SearchBench
         },
       };
       o.log(`${size} recall: ${JSON.stringify(sizeResult.recall)}`);
+      if (o.baseline) {
+        sizeResult.baseline = await runBaseline(
+          path,
+          memory,
+          embedder,
+          TENANT,
+          queries,
+          o.actors,
+          o.seriesBudgetMs,
+        );
+        o.log(`${size} baseline: ${JSON.stringify(sizeResult.baseline)}`);
+      }
+      (store as { checkpoint?: () => void }).checkpoint?.();
+      sizeResult.annBytes = dirBytes(`${path}.ann`);
       result.sizes.push(sizeResult);
     }
   } finally {

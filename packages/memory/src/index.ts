@@ -52,11 +52,13 @@ export type {
   MemorySearchResult,
   SearchMode,
 } from "./retrieval/types.ts";
+export type { AnnOptions } from "./sqlite/ann-index.ts";
 export {
   openSqliteMemoryStore,
   SqliteMemoryStore,
   type SqliteMemoryStoreOptions,
 } from "./sqlite/sqlite-memory-store.ts";
+export type { TextSearchOptions } from "./sqlite/text-search.ts";
 export {
   ExtractionJobNotFoundError,
   InvalidMemoryInputError,

@@ -73,6 +73,18 @@ export const memoryMigrations: readonly Migration[] = [
       INSERT INTO memory_fts (memory_fts, rank) VALUES ('secure-delete', 1);
     `,
   },
+  {
+    version: 2,
+    name: "vector change log for the approximate (HNSW) index beside the store",
+    sql: `
+      CREATE TABLE memory_vec_changes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant_id TEXT NOT NULL,
+        seq INTEGER NOT NULL
+      );
+      CREATE INDEX memory_vec_changes_by_tenant ON memory_vec_changes (tenant_id, id);
+    `,
+  },
 ];
 
 /** Applies the memory schema's pending migrations (recorded in `memory_schema_migrations`). */

@@ -17,12 +17,13 @@ import type {
   NewExtractionJob,
   RankedHit,
 } from "../store/types.ts";
-import { Connection } from "./connection.ts";
+import { AnnIndex, type AnnOptions } from "./ann-index.ts";
+import { Connection, type Row } from "./connection.ts";
 import { filterWhere, namespaceClause } from "./filter-sql.ts";
-import { ftsMatchExpression } from "./fts-query.ts";
 import * as jobSql from "./jobs-sql.ts";
 import { migrateMemory } from "./migrations.ts";
 import { changeFromRow, decodeCursor, encodeCursor, recordFromRow } from "./rows.ts";
+import { TextSearch, type TextSearchOptions } from "./text-search.ts";
 import { MAX_KNN, VectorIndex } from "./vector-index.ts";
 import { deleteRows, RecordWriter } from "./writes.ts";
 
@@ -35,6 +36,13 @@ export interface SqliteMemoryStoreOptions {
   busyTimeoutMs?: number;
   /** Clock for timestamps and expiry (default `Date.now`). */
   now?: () => number;
+  /**
+   * The approximate vector index (HNSW per tenant, saved beside a file store in `<path>.ann/`), used for active
+   * records once a tenant is large enough; `false` keeps every vector search exact.
+   */
+  ann?: AnnOptions | false;
+  /** Bounds on the work of one BM25 query. */
+  text?: TextSearchOptions;
 }
 
 const clampLimit = (limit: number | undefined, fallback: number, max: number): number =>
@@ -56,6 +64,8 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly vectorIndex: VectorIndexInfo | undefined;
   private readonly c: Connection;
   private readonly vectors: VectorIndex | undefined;
+  private readonly ann: AnnIndex | undefined;
+  private readonly text: TextSearch;
 
   constructor(options: SqliteMemoryStoreOptions) {
     this.db = new DatabaseSync(options.path, {
@@ -68,9 +78,19 @@ export class SqliteMemoryStore implements MemoryStore {
       // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash may lose the last commits.
       this.db.exec("PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON");
       this.c = new Connection(this.db, options.now ?? Date.now);
+      this.text = new TextSearch(this.c, options.text);
       migrateMemory(this.db, undefined, this.c.now());
       this.vectors = VectorIndex.open(this.c, options.vectors);
       this.vectorIndex = this.vectors?.info;
+      this.ann =
+        this.vectors && options.ann !== false
+          ? AnnIndex.create(
+              this.c,
+              this.vectors.info,
+              options.path === ":memory:" ? undefined : `${options.path}.ann`,
+              options.ann ?? {},
+            )
+          : undefined;
     } catch (error) {
       this.db.close();
       throw error;
@@ -83,9 +103,11 @@ export class SqliteMemoryStore implements MemoryStore {
     context: { jobId?: string } = {},
   ): Promise<MemoryWriteResult> {
     RecordWriter.validate(ops, this.vectors);
-    return this.c.transaction(() =>
+    const result = this.c.transaction(() =>
       new RecordWriter(this.c, this.vectors, tenantId, context.jobId).applyAll(ops),
     );
+    this.ann?.afterWrite(tenantId);
+    return result;
   }
 
   async get(tenantId: string, id: string): Promise<MemoryRecord | undefined> {
@@ -125,17 +147,7 @@ export class SqliteMemoryStore implements MemoryStore {
     filter: MemoryFilter = {},
     limit?: number,
   ): Promise<RankedHit[]> {
-    const match = ftsMatchExpression(text);
-    if (!match) return [];
-    const where = filterWhere(tenantId, filter, this.c.now());
-    const rows = this.c.all(
-      `SELECT r.*, bm25(memory_fts) AS score FROM memory_fts JOIN memory_records r ON r.seq = memory_fts.rowid
-       WHERE memory_fts MATCH ? AND ${where} ORDER BY score, r.seq LIMIT ?`,
-      match,
-      ...where.params,
-      clampLimit(limit, 10, 1000),
-    );
-    return rows.map((row, i) => ({ record: recordFromRow(row), rank: i + 1, score: row.score as number }));
+    return this.text.search(tenantId, text, filter, clampLimit(limit, 10, 1000));
   }
 
   async searchVector(
@@ -148,33 +160,45 @@ export class SqliteMemoryStore implements MemoryStore {
     const want = clampLimit(limit, 10, 1000);
     const status = filter.status === "any" ? undefined : (filter.status ?? "active");
     const where = filterWhere(tenantId, filter, this.c.now());
-    // KNN first, then the other filters; widen k until enough hits pass them or the index is exhausted.
+    const hydrate = (neighbours: { seq: number; distance: number }[]): Row[] =>
+      neighbours.length === 0
+        ? []
+        : this.c.all(
+            // CROSS JOIN pins the join order: row-id lookups per hit, not a scan of the tenant's rows.
+            `SELECT r.* FROM json_each(?) AS j CROSS JOIN memory_records r ON r.seq = j.value WHERE ${where}`,
+            JSON.stringify(neighbours.map((n) => n.seq)),
+            ...where.params,
+          );
+    const ranked = (neighbours: { seq: number; distance: number }[], rows: Row[]): RankedHit[] => {
+      const distance = new Map(neighbours.map((n) => [n.seq, n.distance]));
+      return rows
+        .map((row) => ({ row, distance: distance.get(row.seq as number)! }))
+        .sort((a, b) => a.distance - b.distance || (a.row.seq as number) - (b.row.seq as number))
+        .slice(0, want)
+        .map((hit, i) => ({ record: recordFromRow(hit.row), rank: i + 1, score: hit.distance }));
+    };
+    // Approximate first (active records of a large tenant): the namespace prefix is applied inside the graph
+    // search, the other filters after it, widening k while too few hits pass them.
+    if (this.ann && status === "active") {
+      for (let k = want; ; k = Math.min(MAX_KNN, k * 4)) {
+        const neighbours = this.ann.search(tenantId, vector, k, filter.namespacePrefix);
+        if (!neighbours) break;
+        const rows = hydrate(neighbours);
+        if (rows.length >= want || neighbours.length < k || k >= MAX_KNN) return ranked(neighbours, rows);
+      }
+    }
+    // Exact: KNN first, then the other filters; widen k until enough hits pass them or the index is exhausted.
     let k = Math.min(MAX_KNN, Math.max(want * 4, 32));
     for (;;) {
       const neighbours = this.vectors.knn(tenantId, vector, k, status);
-      const distance = new Map(neighbours.map((n) => [n.seq, n.distance]));
-      const rows =
-        neighbours.length === 0
-          ? []
-          : this.c.all(
-              // CROSS JOIN pins the join order: row-id lookups per hit, not a scan of the tenant's rows.
-              `SELECT r.* FROM json_each(?) AS j CROSS JOIN memory_records r ON r.seq = j.value WHERE ${where}`,
-              JSON.stringify(neighbours.map((n) => n.seq)),
-              ...where.params,
-            );
-      if (rows.length >= want || neighbours.length < k || k >= MAX_KNN) {
-        return rows
-          .map((row) => ({ row, distance: distance.get(row.seq as number)! }))
-          .sort((a, b) => a.distance - b.distance || (a.row.seq as number) - (b.row.seq as number))
-          .slice(0, want)
-          .map((hit, i) => ({ record: recordFromRow(hit.row), rank: i + 1, score: hit.distance }));
-      }
+      const rows = hydrate(neighbours);
+      if (rows.length >= want || neighbours.length < k || k >= MAX_KNN) return ranked(neighbours, rows);
       k = Math.min(MAX_KNN, k * 4);
     }
   }
 
   async deleteRecord(tenantId: string, id: string): Promise<number> {
-    return this.c.transaction(() => {
+    const deleted = this.c.transaction(() => {
       const doomed: { tenantId: string; id: string; seq: number }[] = [];
       let next: string | undefined = id;
       // The record and every older version it superseded.
@@ -191,12 +215,14 @@ export class SqliteMemoryStore implements MemoryStore {
       deleteRows(this.c, this.vectors, doomed);
       return doomed.length;
     });
+    this.ann?.afterWrite(tenantId);
+    return deleted;
   }
 
   async deleteNamespace(tenantId: string, namespacePrefix: string): Promise<number> {
     const prefix = normalizePrefix(namespacePrefix);
     const where = filterWhere(tenantId, { namespacePrefix: prefix, status: "any", includeExpired: true }, 0);
-    return this.c.transaction(() => {
+    const deleted = this.c.transaction(() => {
       const rows = this.c
         .all(`SELECT r.seq, r.id FROM memory_records r WHERE ${where}`, ...where.params)
         .map((row) => ({ tenantId, id: row.id as string, seq: row.seq as number }));
@@ -207,10 +233,12 @@ export class SqliteMemoryStore implements MemoryStore {
       else this.c.run("DELETE FROM memory_jobs WHERE tenant_id = ?", tenantId);
       return rows.length;
     });
+    this.ann?.afterWrite(tenantId);
+    return deleted;
   }
 
   async purgeExpired(now: number, limit = 1000): Promise<number> {
-    return this.c.transaction(() => {
+    const purged = this.c.transaction(() => {
       const rows = this.c
         .all(
           "SELECT tenant_id, id, seq FROM memory_records WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?",
@@ -221,6 +249,8 @@ export class SqliteMemoryStore implements MemoryStore {
       deleteRows(this.c, this.vectors, rows);
       return rows.length;
     });
+    if (purged > 0) this.ann?.afterWrite();
+    return purged;
   }
 
   async createJob(tenantId: string, job: NewExtractionJob): Promise<ExtractionJob> {
@@ -236,7 +266,17 @@ export class SqliteMemoryStore implements MemoryStore {
     return jobSql.listJobs(this.c, tenantId, query);
   }
 
+  /** Saves the approximate index's graphs that changed (also done on close and every so many changes). */
+  checkpoint(): void {
+    this.ann?.save();
+  }
+
   async close(): Promise<void> {
-    if (this.db.isOpen) this.db.close();
+    if (!this.db.isOpen) return;
+    try {
+      this.ann?.save();
+    } finally {
+      this.db.close();
+    }
   }
 }

@@ -67,9 +67,15 @@ export class VectorIndex {
     toBlob(vector, this.info.dimensions);
   }
 
+  /** Appends to the change log the approximate index replays (same transaction as the vector write). */
+  private changed(tenantId: string, seq: number): void {
+    this.c.run("INSERT INTO memory_vec_changes (tenant_id, seq) VALUES (?, ?)", tenantId, seq);
+  }
+
   put(seq: number, tenantId: string, status: MemoryStatus, vector: readonly number[]): void {
     const blob = toBlob(vector, this.info.dimensions);
-    this.delete(seq);
+    this.c.run("DELETE FROM memory_vec WHERE seq = ?", BigInt(seq));
+    this.changed(tenantId, seq);
     this.c.run(
       "INSERT INTO memory_vec (seq, embedding, tenant_id, status) VALUES (?, ?, ?, ?)",
       BigInt(seq),
@@ -79,12 +85,13 @@ export class VectorIndex {
     );
   }
 
-  setStatus(seq: number, status: MemoryStatus): void {
-    this.c.run("UPDATE memory_vec SET status = ? WHERE seq = ?", status, BigInt(seq));
+  setStatus(seq: number, tenantId: string, status: MemoryStatus): void {
+    if (this.c.run("UPDATE memory_vec SET status = ? WHERE seq = ?", status, BigInt(seq)) > 0)
+      this.changed(tenantId, seq);
   }
 
-  delete(seq: number): void {
-    this.c.run("DELETE FROM memory_vec WHERE seq = ?", BigInt(seq));
+  delete(seq: number, tenantId: string): void {
+    if (this.c.run("DELETE FROM memory_vec WHERE seq = ?", BigInt(seq)) > 0) this.changed(tenantId, seq);
   }
 
   /** The `k` nearest vectors of the tenant, nearest first, optionally of one status only. */

@@ -189,7 +189,7 @@ export class RecordWriter {
       this.c.run("DELETE FROM memory_fts WHERE rowid = ?", seq);
       this.c.run("INSERT INTO memory_fts (rowid, text) VALUES (?, ?)", seq, patch.text!);
       // A vector of the old text would mislead search; without a new one the record is found by text only.
-      if (!embedding) this.vectors?.delete(seq);
+      if (!embedding) this.vectors?.delete(seq, this.tenantId);
     }
     if (embedding) this.vectors!.put(seq, this.tenantId, "active", embedding);
     this.history(id, "updated", { previousText: textChanged ? (current.text as string) : undefined, reason });
@@ -207,7 +207,7 @@ export class RecordWriter {
       this.now,
       current.seq as number,
     )!;
-    this.vectors?.setStatus(current.seq as number, "retired" satisfies MemoryStatus);
+    this.vectors?.setStatus(current.seq as number, this.tenantId, "retired" satisfies MemoryStatus);
     this.history(id, supersededBy ? "superseded" : "retired", { relatedId: supersededBy, reason });
     return recordFromRow(row);
   }
@@ -224,7 +224,7 @@ export function deleteRows(
 ): void {
   for (const row of rows) {
     c.run("DELETE FROM memory_fts WHERE rowid = ?", row.seq);
-    vectors?.delete(row.seq);
+    vectors?.delete(row.seq, row.tenantId);
     c.run("DELETE FROM memory_history WHERE tenant_id = ? AND record_id = ?", row.tenantId, row.id);
     c.run("DELETE FROM memory_records WHERE seq = ?", row.seq);
     c.run(

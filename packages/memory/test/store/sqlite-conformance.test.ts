@@ -14,4 +14,12 @@ let n = 0;
 runMemoryStoreConformance("sqlite file (WAL)", ({ now, vectors }) =>
   openSqliteMemoryStore({ path: path.join(dir, `store-${++n}.db`), now, vectors }),
 );
+
+// The approximate (HNSW) vector index from the first record on, so every vector search goes through it.
+runMemoryStoreConformance("sqlite :memory:, HNSW index", ({ now, vectors }) =>
+  openSqliteMemoryStore({ path: ":memory:", now, vectors, ann: { minVectors: 1 } }),
+);
+runMemoryStoreConformance("sqlite file (WAL), HNSW index", ({ now, vectors }) =>
+  openSqliteMemoryStore({ path: path.join(dir, `store-${++n}.db`), now, vectors, ann: { minVectors: 1 } }),
+);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
