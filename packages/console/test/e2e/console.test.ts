@@ -196,6 +196,8 @@ describe("the console in a real browser", () => {
     await page.screenshot({ path: screenshotPath("09-memory"), fullPage: true });
     await page.getByLabel("Kind").selectOption("preference");
     await page.getByRole("button", { name: "Apply" }).click();
+    // The filtered list replaces the whole list: wait for the other kind's record to leave, then count.
+    await records.getByRole("link").filter({ hasText: "Tencent" }).waitFor({ state: "detached" });
     await records.getByRole("link").filter({ hasText: "tables" }).waitFor();
     expect(await records.getByRole("link").count()).toBe(1);
     await page.getByLabel("Kind").selectOption("");
