@@ -1,7 +1,7 @@
 // `npm run build`: bundles the CLI with the runtime, core and memory into `packages/cli/dist/skein.js` (and one file
 // per module in BUNDLED_MODULES, sharing chunks), so `skein serve` starts without type-stripping ~150 files and
 // resolving ~500 files of npm packages. `node packages/cli/src/main.ts` keeps running the sources.
-import { rmSync } from "node:fs";
+import { readFileSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -36,13 +36,31 @@ const isBundled = (specifier: string) =>
     name.endsWith("/") ? specifier.startsWith(name) : specifier === name || specifier.startsWith(`${name}/`),
   );
 
+/**
+ * The source file of a workspace package's export (`@skein/core/mcp` → `packages/core/src/mcp/index.ts`): its
+ * `development` condition when the export has conditions. Node's own resolution would give the compiled `dist/`,
+ * and the bundle would then hold two copies of the core (its entries from dist, its imports from the sources).
+ */
+function workspaceSource(specifier: string): string {
+  const [scope, name, ...rest] = specifier.split("/");
+  const dir = path.join(root, "node_modules", `${scope}/${name}`);
+  const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
+    exports: Record<string, string | { development?: string; default: string }>;
+  };
+  const target = pkg.exports[rest.length > 0 ? `./${rest.join("/")}` : "."];
+  if (!target) throw new Error(`${specifier} is not exported by its package`);
+  return realpathSync(
+    path.join(dir, typeof target === "string" ? target : (target.development ?? target.default)),
+  );
+}
+
 /** Builds the CLI bundle; resolves with the total size of its JavaScript. */
 export async function buildCli(options: BuildOptions = {}): Promise<{ outdir: string; bytes: number }> {
   const outdir = options.outdir ?? path.join(root, "packages/cli/dist");
   const bundleDependencies = options.bundleDependencies ?? true;
   const entryPoints: Record<string, string> = { skein: path.join(root, "packages/cli/src/bundle/entry.ts") };
   for (const [specifier, file] of Object.entries(BUNDLED_MODULES))
-    entryPoints[file.replace(/\.js$/, "")] = fileURLToPath(import.meta.resolve(specifier));
+    entryPoints[file.replace(/\.js$/, "")] = workspaceSource(specifier);
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
     entryPoints,
@@ -51,6 +69,7 @@ export async function buildCli(options: BuildOptions = {}): Promise<{ outdir: st
     splitting: true, // one copy of each module across the entries; commands load only their own chunks
     format: "esm",
     platform: "node",
+    conditions: ["development"], // the workspace's @skein/* packages from their sources, not their dist/
     target: "node22",
     minify: true,
     sourcemap: true,
