@@ -2,11 +2,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { changedSinceLoad, type DevReadyMessage, type DevWatchingMessage } from "../dev/dev-handshake.ts";
 import { FileWatcher } from "../dev/file-watcher.ts";
 import { EXIT, UsageError } from "../errors.ts";
 import { CONFIG_FILE_NAMES, isLoopback } from "../runtime-imports.ts";
 import { parseServeArgs, SERVE_USAGE } from "../serve-args.ts";
-import { DEV_CHILD_ENV, type DevReadyMessage, type ServeIo } from "./serve.ts";
+import { DEV_CHILD_ENV, type ServeIo } from "./serve.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The CLI's entry: the bundle when this code runs from it (`packages/cli/dist/`), else `src/main.ts`. */
@@ -69,6 +70,10 @@ export async function devCommand(argv: string[], io: ServeIo): Promise<number> {
       if (message?.type !== "ready") return;
       everReady = true;
       watcher.add(message.files);
+      server.send({ type: "watching" } satisfies DevWatchingMessage);
+      // Saved while the server was loading: the server may hold the old version.
+      const missed = changedSinceLoad(message);
+      if (missed.length > 0) changed(missed[0]!);
     });
     server.once("exit", (code, signal) => {
       if (child !== server || stopping) return;
@@ -100,11 +105,12 @@ export async function devCommand(argv: string[], io: ServeIo): Promise<number> {
     });
   };
 
-  const watcher = new FileWatcher((file) => {
+  const changed = (file: string) => {
     if (stopping) return;
     clearTimeout(timer);
     timer = setTimeout(() => restart(file), settleMs);
-  });
+  };
+  const watcher = new FileWatcher(changed);
   watcher.add(configFiles); // also a config that does not exist yet or fails to load
 
   const shutdown = async () => {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { aliasBundledModules } from "../bundle/aliases.ts";
 import { createModel, NOT_CONFIGURED_MESSAGE, resolveModelConfig } from "../config/resolve-model.ts";
 import { type Model, ModelNotConfiguredError, SkeinError } from "../core-imports.ts";
+import { reportReady } from "../dev/dev-handshake.ts";
 import { trackLoadedFiles } from "../dev/loaded-files.ts";
 import { EXIT, UsageError } from "../errors.ts";
 import {
@@ -19,13 +20,6 @@ import { parseServeArgs, SERVE_USAGE, type ServeArgs } from "../serve-args.ts";
 
 /** Set by `skein dev` on the server it supervises: report loaded files, stop on SIGTERM only. */
 export const DEV_CHILD_ENV = "SKEIN_DEV_RELOAD";
-
-/** What `skein dev`'s server child sends its supervisor once it listens. */
-export interface DevReadyMessage {
-  type: "ready";
-  url: string;
-  files: string[];
-}
 
 export interface ServeIo {
   stdout: NodeJS.WritableStream;
@@ -117,6 +111,7 @@ function shutdownRequested(devChild: boolean): Promise<string> {
 /** `skein serve` (and the server child of `skein dev`): runs until SIGINT/SIGTERM, then shuts down gracefully. */
 export async function serveCommand(argv: string[], io: ServeIo): Promise<number> {
   const devChild = io.env[DEV_CHILD_ENV] === "1";
+  const loadingSince = Date.now();
   const loaded = devChild ? trackLoadedFiles() : undefined;
   const fail = (error: unknown, code: number = EXIT.usage) => {
     const tag = error instanceof SkeinError ? ` [${error.code}]` : "";
@@ -181,13 +176,17 @@ export async function serveCommand(argv: string[], io: ServeIo): Promise<number>
     throw error;
   }
   const stopped = shutdownRequested(devChild);
+  // Under `skein dev`: the supervisor watches the loaded files before the banner says the server listens.
+  if (devChild)
+    await reportReady({
+      type: "ready",
+      url: server.url,
+      files: [...(loaded ?? []), config.file],
+      loadingSince,
+    });
   io.stderr.write(
     banner(server, { dev: args.dev, dataDir, model, keys: args.dev ? 0 : await countKeys(server) }),
   );
-  if (devChild && process.send) {
-    const files = [...(loaded ?? []), config.file];
-    process.send({ type: "ready", url: server.url, files } satisfies DevReadyMessage);
-  }
   // The compile cache (main.ts) is written at exit; a server that is killed never exits, so write it now.
   flushCompileCache();
   const reason = await stopped;
