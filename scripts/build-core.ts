@@ -78,7 +78,7 @@ if (import.meta.main) {
   const started = performance.now();
   const { bytes } = await buildCore();
   console.error(
-    `built ${path.relative(process.cwd(), coreDist)} (${(bytes / 1024).toFixed(0)} KiB of JS and declarations) ` +
+    `built ${path.relative(process.cwd(), coreDist)} (${(bytes / 1024).toFixed(0)} KiB of JS, declarations beside it) ` +
       `in ${Math.round(performance.now() - started)} ms`,
   );
 }

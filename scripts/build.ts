@@ -5,16 +5,17 @@ import { readFileSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { BUNDLED_MODULES } from "../packages/cli/src/bundle/aliases.ts";
+import { BUNDLED_MODULES, type SharedPackages } from "../packages/cli/src/bundle/aliases.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
- * npm packages bundled in as well: only the runtime's and core's own plumbing, which no project code shares
- * objects with (loading them as packages costs ~100 ms of resolving and linking hundreds of files at every start).
- * Everything else stays external and loads from node_modules: zod (projects use it too: one copy), pino (its
- * transports run files by path), sqlite-vec (a native extension found by path), the MCP SDK and the Qwen tokenizer
- * (loaded only when used).
+ * npm packages bundled in as well: the runtime's and core's own plumbing, which no project code shares objects
+ * with (loading them as packages costs ~100 ms of resolving and linking hundreds of files at every start), and
+ * SHARED_PACKAGES. pino with its dependencies (~30 CommonJS files, ~3 ms): the runtime's logger never uses pino's
+ * transports, the one part that runs files by path (a worker thread), so they are not available from the bundle.
+ * Everything else stays external and loads from node_modules: sqlite-vec (a native extension found by path), the
+ * MCP SDK and the Qwen tokenizer (loaded only when used).
  */
 export const BUNDLED_DEPENDENCIES = [
   "hono",
@@ -23,7 +24,26 @@ export const BUNDLED_DEPENDENCIES = [
   "@opentelemetry/",
   "@cfworker/json-schema",
   "@standard-schema/spec",
+  "pino",
+  "@pinojs/redact",
+  "atomic-sleep",
+  "on-exit-leak-free",
+  "pino-abstract-transport",
+  "pino-std-serializers",
+  "process-warning",
+  "quick-format-unescaped",
+  "real-require",
+  "safe-stable-stringify",
+  "sonic-boom",
+  "thread-stream",
 ];
+
+/**
+ * npm packages bundled that projects import too: zod (tools' schemas; ~100 files, ~15 ms to load as a package,
+ * a few chunks bundled). Each ESM subpath it exports becomes an entry of its own, and a project's imports of them load
+ * the bundle's copy when its installed version is the one bundled (`aliasBundledModules`), so there is one copy.
+ */
+export const SHARED_PACKAGES = ["zod"];
 
 export interface BuildOptions {
   outdir?: string;
@@ -32,9 +52,38 @@ export interface BuildOptions {
 }
 
 const isBundled = (specifier: string) =>
-  BUNDLED_DEPENDENCIES.some((name) =>
+  [...BUNDLED_DEPENDENCIES, ...SHARED_PACKAGES].some((name) =>
     name.endsWith("/") ? specifier.startsWith(name) : specifier === name || specifier.startsWith(`${name}/`),
   );
+
+type PackageExports = Record<string, string | Record<string, string>>;
+
+/**
+ * The shared packages' ESM subpaths (`zod`, `zod/mini`, `zod/v4/core` ...; not `*` patterns) as entries: output
+ * name (`zod-v4-core`) → file, and the manifest the bundle's entry gets.
+ */
+function sharedEntries(): { entries: Record<string, string>; manifest: SharedPackages } {
+  const entries: Record<string, string> = {};
+  const manifest: Record<string, { version: string; files: Record<string, string> }> = {};
+  for (const name of SHARED_PACKAGES) {
+    const dir = path.join(root, "node_modules", name);
+    const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
+      version: string;
+      exports: PackageExports;
+    };
+    const files: Record<string, string> = {};
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      const file = typeof target === "string" ? target : target.import;
+      if (subpath.includes("*") || !file?.endsWith(".js")) continue;
+      const specifier = subpath === "." ? name : `${name}/${subpath.slice(2)}`;
+      const output = specifier.replace(/[@/]/g, (c) => (c === "/" ? "-" : "")).replace(/^-/, "");
+      entries[output] = path.join(dir, file);
+      files[specifier] = `${output}.js`;
+    }
+    manifest[name] = { version: pkg.version, files };
+  }
+  return { entries, manifest };
+}
 
 /**
  * The source file of a workspace package's export (`@skein/core/mcp` → `packages/core/src/mcp/index.ts`): its
@@ -61,6 +110,8 @@ export async function buildCli(options: BuildOptions = {}): Promise<{ outdir: st
   const entryPoints: Record<string, string> = { skein: path.join(root, "packages/cli/src/bundle/entry.ts") };
   for (const [specifier, file] of Object.entries(BUNDLED_MODULES))
     entryPoints[file.replace(/\.js$/, "")] = workspaceSource(specifier);
+  const shared = bundleDependencies ? sharedEntries() : { entries: {}, manifest: {} };
+  Object.assign(entryPoints, shared.entries);
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
     entryPoints,
@@ -76,6 +127,7 @@ export async function buildCli(options: BuildOptions = {}): Promise<{ outdir: st
     legalComments: "linked",
     metafile: true,
     logLevel: "warning",
+    define: { SKEIN_SHARED_PACKAGES: JSON.stringify(shared.manifest) },
     // Bundled CommonJS packages (prom-client, OpenTelemetry) call require() for Node's modules.
     banner: {
       js: 'import{createRequire as __skeinRequire}from"node:module";const require=__skeinRequire(import.meta.url);',

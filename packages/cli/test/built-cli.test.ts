@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCli } from "../../../scripts/build.ts";
 import { type CliRun, cleanEnv, repoRoot, startCli } from "./run-cli.ts";
@@ -9,11 +10,12 @@ import { type CliRun, cleanEnv, repoRoot, startCli } from "./run-cli.ts";
 // built here into a folder of its own inside the repo (its npm packages resolve from the repo's node_modules).
 
 const dirs: string[] = [];
+let root: string;
 let outdir: string;
 let cli: CliRun | undefined;
 
 beforeAll(async () => {
-  const root = mkdtempSync(path.join(repoRoot, "packages/cli/.test-build-"));
+  root = mkdtempSync(path.join(repoRoot, "packages/cli/.test-build-"));
   dirs.push(root);
   outdir = path.join(root, "dist");
   await buildCli({ outdir });
@@ -66,5 +68,85 @@ describe("the built CLI (npm run build)", () => {
 
     cli.child.kill("SIGTERM");
     expect((await cli.done).code).toBe(0);
+  });
+});
+
+// A tool whose zod schema the agent loop validates against: the model calls it with one valid and one invalid input.
+const zodConfig = (check: string) => `import { Agent, tool } from "@skein/core";
+import { scriptedModel } from "@skein/core/testing";
+import { defineConfig } from "@skein/runtime";
+import { z } from "zod";
+
+${check}
+const double = tool({
+  name: "double",
+  description: "Doubles n.",
+  input: z.object({ n: z.number().int() }),
+  run: ({ n }) => ({ doubled: n * 2 }),
+});
+const model = scriptedModel([
+  { toolCalls: [{ id: "c1", name: "double", arguments: { n: 21 } }, { id: "c2", name: "double", arguments: { n: "x" } }] },
+  { text: "done" },
+]);
+export default defineConfig({ agents: [new Agent({ name: "calc", instructions: "Use double.", model, tools: [double] })] });
+`;
+
+async function invokeCalc(project: string): Promise<string> {
+  cli = startCli(["serve", project, "--dev", "--port", "0"], {
+    main: path.join(outdir, "skein.js"),
+    env: cleanEnv({ SKEIN_DATA_DIR: tempDir() }),
+  });
+  const [, url] = await cli.waitForLine("stderr", /Skein runtime listening on (http:\/\/\S+)/);
+  const response = await fetch(`${url}/v1/agents/calc/invocations`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    body: JSON.stringify({ input: "double 21" }),
+  });
+  expect(response.status).toBe(200);
+  const stream = await response.text();
+  cli.child.kill("SIGTERM");
+  expect((await cli.done).code).toBe(0);
+  return stream;
+}
+
+describe("zod in the built CLI", () => {
+  // Inside the repo, so the project's `zod` resolves to the repo's node_modules (the version the bundle carries).
+  const projectDir = (name: string) => {
+    const dir = path.join(root, name);
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }\n');
+    return dir;
+  };
+
+  it("loads the bundle's copy of zod for a project on the bundled version, and validates its tools with it", async () => {
+    const project = projectDir("same-zod");
+    const check = `const bundled = new URL("zod.js", ${JSON.stringify(`${pathToFileURL(outdir).href}/`)}).href;
+if (import.meta.resolve("zod") !== bundled) throw new Error(\`zod from \${import.meta.resolve("zod")}\`);
+if (import.meta.resolve("zod/v4/core") !== new URL("zod-v4-core.js", bundled).href) throw new Error("zod/v4/core");`;
+    writeFileSync(path.join(project, "skein.config.ts"), zodConfig(check));
+    const stream = await invokeCalc(project);
+    expect(stream).toContain('"content":"{\\"doubled\\":42}"');
+    expect(stream).toContain('"code":"tool_invalid_arguments"');
+    expect(stream).toMatch(/event: run-end\n/);
+  });
+
+  it("leaves a project on another version of zod with its own", async () => {
+    const project = projectDir("own-zod");
+    const own = path.join(project, "node_modules/zod");
+    mkdirSync(own, { recursive: true });
+    writeFileSync(
+      path.join(own, "package.json"),
+      '{ "name": "zod", "version": "0.0.1-own", "type": "module", "exports": { ".": { "import": "./index.js" } } }\n',
+    );
+    // Its own zod re-exports the real one: the tool still works, from the project's copy.
+    writeFileSync(
+      path.join(own, "index.js"),
+      'export * from "../../../../../../node_modules/zod/index.js";\n',
+    );
+    const check = `if (import.meta.resolve("zod") !== new URL("./node_modules/zod/index.js", import.meta.url).href)
+  throw new Error(\`zod from \${import.meta.resolve("zod")}\`);`;
+    writeFileSync(path.join(project, "skein.config.ts"), zodConfig(check));
+    const stream = await invokeCalc(project);
+    expect(stream).toContain('"content":"{\\"doubled\\":42}"');
   });
 });

@@ -8,7 +8,6 @@ export {
 } from "./config/config.ts";
 export { type CreateAppOptions, createApp, type RuntimeAppHandle } from "./http/app.ts";
 export { consoleStatic, defaultConsoleDir } from "./http/console-static.ts";
-export { openApiDocument } from "./http/openapi/document.ts";
 export { HttpError, type Problem, problem, problemType } from "./http/problem.ts";
 export { AGENT_HEADER, AGENTCORE_SESSION_HEADER } from "./http/routes/agentcore.ts";
 export { parseOnBusy } from "./http/routes/invoke.ts";
@@ -70,3 +69,11 @@ export { TENANT_ATTRIBUTE } from "./telemetry/trace-recorder.ts";
 export { defaultTraceRetention, type TraceRetention, TraceStore } from "./telemetry/trace-store.ts";
 export { TracedRunManager } from "./telemetry/traced-run-manager.ts";
 export { UsageLedger } from "./telemetry/usage-ledger.ts";
+
+/**
+ * The runtime's OpenAPI 3.1 document, as `GET /v1/openapi.json` serves it. Its modules (hundreds of zod schemas)
+ * load on the first call, not with this package: a project importing `defineConfig` does not build them.
+ */
+export async function openApiDocument(): Promise<Record<string, unknown>> {
+  return (await import("./http/openapi/document.ts")).openApiDocument();
+}

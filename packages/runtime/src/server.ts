@@ -135,6 +135,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       if (closingServer) setImmediate(() => socket?.end());
     });
   });
+  // What no answer needs (the OpenTelemetry SDK, prom-client) loads once the first response is out, delaying
+  // neither the start nor that response; a run that comes before waits for it.
+  server.once("request", (_request: IncomingMessage, response: ServerResponse) => {
+    response.once("close", () => void telemetry.warmUp()); // sent, or the client went away
+  });
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${urlHost}:${address.port}`;
 

@@ -1,64 +1,62 @@
 import type { Usage } from "@skein/core";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { PromMetrics, RunLabels } from "./prom-metrics.ts";
+
+/** What prom-client's registries answer with (Prometheus text format 0.0.4). */
+const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 /**
- * The runtime's Prometheus metrics, in a registry of its own (never prom-client's global one, so two servers in
- * one process never mix). Labels are bounded: routes are the registered patterns, never raw paths.
+ * The runtime's Prometheus metrics: requests, latency, active runs, and runs, tokens and cost by tenant and agent.
+ * prom-client (`prom-metrics.ts`) loads on first use or `warmUp()`, not with this module; what is counted before
+ * it has loaded (a server's first requests) is kept in order and counted once it has.
  */
 export class RuntimeMetrics {
-  readonly registry = new Registry();
-  private readonly requests: Counter<"method" | "route" | "status">;
-  private readonly latency: Histogram<"method" | "route">;
-  private readonly runs: Counter<"tenant" | "agent" | "stop_reason">;
-  private readonly tokens: Counter<"tenant" | "agent" | "type">;
-  private readonly cost: Counter<"tenant" | "agent" | "currency">;
+  private readonly processMetrics: boolean;
+  private prom: PromMetrics | undefined;
+  private loading: Promise<PromMetrics> | undefined;
+  private pending: ((metrics: PromMetrics) => void)[] = [];
   private activeRuns: () => number = () => 0;
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    const registers = [this.registry];
-    this.requests = new Counter({
-      name: "skein_http_requests_total",
-      help: "HTTP requests by method, route pattern and status",
-      labelNames: ["method", "route", "status"],
-      registers,
-    });
-    this.latency = new Histogram({
-      name: "skein_http_request_duration_seconds",
-      help: "Time to the response head (a stream's start, not its end), by method and route pattern",
-      labelNames: ["method", "route"],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
-    });
-    const metrics = this;
-    new Gauge({
-      name: "skein_active_runs",
-      help: "Agent runs in flight in this process",
-      registers,
-      collect() {
-        this.set(metrics.activeRuns());
+    this.processMetrics = options.processMetrics === true;
+  }
+
+  /** Loads prom-client and sets the metrics up, once; a server calls it once its first response is out. */
+  warmUp(): Promise<void> {
+    return this.load().then(
+      () => undefined,
+      () => undefined, // text() reports it
+    );
+  }
+
+  private load(): Promise<PromMetrics> {
+    this.loading ??= import("./prom-metrics.ts").then(
+      ({ PromMetrics }) => {
+        const prom = new PromMetrics({
+          processMetrics: this.processMetrics,
+          activeRuns: () => this.activeRuns(),
+        });
+        for (const record of this.pending) record(prom);
+        this.pending = [];
+        this.prom = prom;
+        return prom;
       },
-    });
-    this.runs = new Counter({
-      name: "skein_runs_total",
-      help: "Ended agent runs by tenant, agent and stop reason",
-      labelNames: ["tenant", "agent", "stop_reason"],
-      registers,
-    });
-    this.tokens = new Counter({
-      name: "skein_model_tokens_total",
-      help: "Model tokens used by runs, by tenant, agent and type (input or output)",
-      labelNames: ["tenant", "agent", "type"],
-      registers,
-    });
-    this.cost = new Counter({
-      name: "skein_model_cost_total",
-      help: "Model cost of runs from the model catalog's prices, by tenant, agent and currency",
-      labelNames: ["tenant", "agent", "currency"],
-      registers,
-    });
-    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: "skein_" });
+      (error: unknown) => {
+        this.pending = [];
+        throw error;
+      },
+    );
+    return this.loading;
+  }
+
+  private record(update: (metrics: PromMetrics) => void): void {
+    if (this.prom) {
+      update(this.prom);
+      return;
+    }
+    // Loaded after the current I/O: the response being counted goes out first. text() reports a failure.
+    if (this.pending.push(update) === 1) setImmediate(() => this.load().catch(() => {}));
   }
 
   /** Where `skein_active_runs` reads from (the run manager). */
@@ -66,12 +64,8 @@ export class RuntimeMetrics {
     this.activeRuns = count;
   }
 
-  runEnded(labels: { tenant: string; agent: string; stopReason: string }, usage: Usage): void {
-    const { tenant, agent } = labels;
-    this.runs.inc({ tenant, agent, stop_reason: labels.stopReason });
-    this.tokens.inc({ tenant, agent, type: "input" }, usage.inputTokens);
-    this.tokens.inc({ tenant, agent, type: "output" }, usage.outputTokens);
-    if (usage.cost) this.cost.inc({ tenant, agent, currency: usage.cost.currency }, usage.cost.total);
+  runEnded(labels: RunLabels, usage: Usage): void {
+    this.record((metrics) => metrics.runEnded(labels, usage));
   }
 
   /** Counts and times every request; mount it before anything that can answer. */
@@ -83,17 +77,18 @@ export class RuntimeMetrics {
       } finally {
         const route = routePath(c) || "unmatched";
         const method = c.req.method;
-        this.requests.inc({ method, route, status: String(c.res.status) });
-        this.latency.observe({ method, route }, (performance.now() - started) / 1000);
+        const status = c.res.status;
+        const seconds = (performance.now() - started) / 1000;
+        this.record((metrics) => metrics.request(method, route, status, seconds));
       }
     };
   }
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+  async text(): Promise<string> {
+    return (await this.load()).registry.metrics();
   }
 
   get contentType(): string {
-    return this.registry.contentType;
+    return this.prom?.registry.contentType ?? PROMETHEUS_CONTENT_TYPE;
   }
 }

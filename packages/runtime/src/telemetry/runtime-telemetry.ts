@@ -1,12 +1,10 @@
 import path from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import type { Tracer } from "@opentelemetry/api";
-import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { type AgentEvent, emptyUsage, type RunEndEvent } from "@skein/core";
-import { setupOtlpTracing, type TracingPlugin, tracingPlugin } from "@skein/core/telemetry";
 import type { Logger } from "pino";
 import type { HostedAgent } from "../agents/registry.ts";
 import { RuntimeMetrics } from "./metrics.ts";
+import type { RunTracing } from "./run-tracing.ts";
 import { openTelemetryDb } from "./telemetry-db.ts";
 import { TENANT_ATTRIBUTE, TraceRecorder } from "./trace-recorder.ts";
 import { type TraceRetention, TraceStore } from "./trace-store.ts";
@@ -36,18 +34,20 @@ interface RunContext {
 
 /**
  * Everything the runtime observes: GenAI spans of every hosted run (kept in SQLite with bounded retention and,
- * when configured, exported over OTLP), the usage ledger, and the Prometheus metrics.
+ * when configured, exported over OTLP), the usage ledger, and the Prometheus metrics. The OpenTelemetry SDK
+ * (`run-tracing.ts`) and prom-client load on first use or `warmUp()`, not with this module: a run waits for them.
  */
 export class RuntimeTelemetry {
   readonly traces: TraceStore;
   readonly usage: UsageLedger;
   readonly metrics: RuntimeMetrics;
-  readonly tracer: Tracer;
-  readonly plugin: TracingPlugin;
   readonly metricsToken: string | undefined;
   readonly captureContent: boolean;
   private readonly db: DatabaseSync;
-  private readonly provider: BasicTracerProvider;
+  private readonly recorder: TraceRecorder;
+  private readonly otlp: boolean;
+  private tracing: RunTracing | undefined;
+  private tracingLoad: Promise<RunTracing | undefined> | undefined;
   private readonly logger: Logger | undefined;
   private readonly now: () => number;
   private readonly live = new Map<string, RunContext>();
@@ -63,22 +63,39 @@ export class RuntimeTelemetry {
     this.metrics = new RuntimeMetrics({ processMetrics: options.processMetrics === true });
     this.metricsToken = options.metricsToken || undefined;
     this.captureContent = options.captureContent === true;
-    const recorder = new TraceRecorder(this.traces);
-    const otlp =
-      options.otlp === false
-        ? undefined
-        : setupOtlpTracing({ serviceName: "skein-runtime", spanProcessors: [recorder] });
-    this.provider = otlp?.provider ?? new BasicTracerProvider({ spanProcessors: [recorder] });
-    if (otlp) this.logger?.info("exporting traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_* is set)");
-    this.tracer = this.provider.getTracer("@skein/runtime");
-    this.plugin = tracingPlugin({
-      tracer: this.tracer,
-      captureContent: this.captureContent,
-      attributes: (event) => {
-        const run = this.live.get(event.runId);
-        return run ? { [TENANT_ATTRIBUTE]: run.tenantId } : undefined;
+    this.recorder = new TraceRecorder(this.traces);
+    this.otlp = options.otlp !== false;
+  }
+
+  /** Loads the OpenTelemetry SDK and prom-client, once; a server calls it after its first response. */
+  async warmUp(): Promise<void> {
+    await Promise.all([this.loadTracing(), this.metrics.warmUp()]);
+  }
+
+  private loadTracing(): Promise<RunTracing | undefined> {
+    this.tracingLoad ??= import("./run-tracing.ts").then(
+      ({ startRunTracing }) => {
+        if (this.closing) return undefined;
+        this.tracing = startRunTracing({
+          recorder: this.recorder,
+          captureContent: this.captureContent,
+          otlp: this.otlp,
+          attributes: (event) => {
+            const run = this.live.get(event.runId);
+            return run ? { [TENANT_ATTRIBUTE]: run.tenantId } : undefined;
+          },
+        });
+        if (this.tracing.otlp)
+          this.logger?.info("exporting traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_* is set)");
+        return this.tracing;
       },
-    });
+      (error: unknown) => {
+        // Runs go on untraced rather than fail: the usage ledger and the metrics do not depend on it.
+        this.logger?.error({ err: error }, "could not load OpenTelemetry: runs are not traced");
+        return undefined;
+      },
+    );
+    return this.tracingLoad;
   }
 
   /**
@@ -96,6 +113,7 @@ export class RuntimeTelemetry {
   }
 
   private async *observe(events: AsyncIterable<AgentEvent>, run: RunContext): AsyncGenerator<AgentEvent> {
+    if (!this.tracing) await this.loadTracing();
     let runId: string | undefined;
     let ended = false;
     try {
@@ -130,7 +148,7 @@ export class RuntimeTelemetry {
   }
 
   private dispatch(event: AgentEvent): void {
-    const handlers = this.plugin.hooks[event.type];
+    const handlers = this.tracing?.plugin.hooks[event.type];
     if (!handlers) return;
     for (const handler of Array.isArray(handlers) ? handlers : [handlers]) {
       try {
@@ -164,14 +182,15 @@ export class RuntimeTelemetry {
 
   /** Exports and stores every span ended so far. */
   async flush(): Promise<void> {
-    await this.provider.forceFlush();
+    await (await this.tracingLoad)?.forceFlush();
     this.traces.flush();
   }
 
   /** Flushes (OTLP included), then closes the database. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.provider.shutdown().catch((error: unknown) => {
+      const tracing = await this.tracingLoad;
+      await tracing?.shutdown().catch((error: unknown) => {
         this.logger?.warn({ err: error }, "trace export failed at shutdown");
       });
       this.traces.close();

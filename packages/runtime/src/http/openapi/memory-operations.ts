@@ -1,18 +1,20 @@
 import {
   createJobBody,
   createRecordBody,
+  listJobsQuery,
+  listRecordsQuery,
+  searchQuery,
+  updateRecordBody,
+} from "../../memory/memory-schemas.ts";
+import {
   deletedActor,
   extractionJob,
   extractionJobList,
-  listJobsQuery,
-  listRecordsQuery,
   memoryRecord,
   memoryRecordDetail,
   memoryRecordList,
   memorySearchResult,
-  searchQuery,
-  updateRecordBody,
-} from "../../memory/memory-schemas.ts";
+} from "./memory-responses.ts";
 import type { OperationSpec } from "./operations.ts";
 
 // The routes of ../../memory/memory-routes.ts. Each answers 404 `memory_not_enabled` when memory is not mounted.
