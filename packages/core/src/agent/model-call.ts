@@ -1,20 +1,45 @@
-import type { Model, ModelRequest } from "../model/model.ts";
+import { ModelResponseError } from "../errors/errors.ts";
+import type { AssistantMessage, ToolCall } from "../model/messages.ts";
+import type { FinishReason, Model, ModelRequest } from "../model/model.ts";
+import { emptyUsage, type Usage } from "../model/usage.ts";
 import { abortableDelay } from "./abortable-delay.ts";
 import { asSkeinError, errorInfo } from "./error-info.ts";
 import type { AfterModelCallEvent, AgentEvent, ModelCallTiming } from "./events.ts";
-import { epochNow, streamModelTurn, type TurnOutcome, type TurnState } from "./model-turn.ts";
 
 type Emit = (event: AgentEvent) => void | Promise<void>;
 
-const timingOf = (state: TurnState): ModelCallTiming => {
-  const endedAt = epochNow();
-  return { startedAt: state.startedAt ?? endedAt, firstChunkAt: state.firstChunkAt, endedAt };
-};
+export interface TurnOutcome {
+  message: AssistantMessage;
+  usage: Usage;
+  finishReason: FinishReason;
+  responseId?: string;
+}
+
+/** One attempt's progress, kept outside the attempt so a failed one still reports its timing. */
+interface AttemptState {
+  /** True once any delta of this attempt reached the caller: a retry must then discard it first. */
+  emitted: boolean;
+  /** Epoch ms when the model was called and when its first text, reasoning or tool-call chunk arrived. */
+  startedAt: number;
+  firstChunkAt?: number;
+}
+
+/** Epoch milliseconds with sub-millisecond precision. */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
+const timingOf = (state: AttemptState): ModelCallTiming => ({
+  startedAt: state.startedAt,
+  firstChunkAt: state.firstChunkAt,
+  endedAt: epochNow(),
+});
 
 /**
- * One model turn with its attempts: each attempt ends with an `after-model-call` hook point, where a plugin
- * (model-retry) may ask for another attempt. Deltas of a failed attempt that reached the caller are withdrawn
- * with `turn-discarded` before the replay, so nothing is ever sent twice.
+ * One model turn with its attempts. Each attempt streams the model's events (text and reasoning deltas go out as
+ * they arrive; the assistant message is assembled and returned, not committed: the loop commits it with its tool
+ * results) and ends with an `after-model-call` hook point, where a plugin (model-retry) may ask for another
+ * attempt. Deltas of a failed attempt that reached the caller are withdrawn with `turn-discarded` before the
+ * replay, so nothing is ever sent twice. The model's stream is read here directly, not through another generator:
+ * every layer would cost each delta a few more promise hops.
  */
 export async function* callModel(
   model: Model,
@@ -23,19 +48,63 @@ export async function* callModel(
   emit: Emit,
   signal?: AbortSignal,
 ): AsyncGenerator<AgentEvent, TurnOutcome> {
+  const { runId, turn } = ids;
   for (let attempt = 1; ; attempt++) {
-    const state: TurnState = { emitted: false };
+    const state: AttemptState = { emitted: false, startedAt: epochNow() };
     let outcome: TurnOutcome | undefined;
     let failure: unknown;
     try {
-      outcome = yield* streamModelTurn(model, request, ids, state, emit, signal);
+      let text = "";
+      let reasoning = "";
+      const toolCalls: ToolCall[] = [];
+      let usage: Usage | undefined;
+      let finishReason: FinishReason | undefined;
+      let responseId: string | undefined;
+      for await (const event of model.stream(request, signal)) {
+        switch (event.type) {
+          case "text-delta":
+          case "reasoning-delta": {
+            state.firstChunkAt ??= epochNow();
+            if (event.type === "text-delta") text += event.text;
+            else reasoning += event.text;
+            const out: AgentEvent = { type: event.type, runId, turn, text: event.text };
+            const pending = emit(out);
+            if (pending) await pending;
+            state.emitted = true;
+            yield out;
+            break;
+          }
+          case "tool-call":
+            state.firstChunkAt ??= epochNow();
+            toolCalls.push(event.call);
+            break;
+          case "usage":
+            usage = event.usage;
+            break;
+          case "finish":
+            finishReason = event.reason;
+            responseId = event.requestId;
+            break;
+        }
+      }
+      signal?.throwIfAborted();
+      if (finishReason === undefined) {
+        throw new ModelResponseError(`Model ${model.id} ended its stream without a finish reason`, {
+          provider: model.provider,
+        });
+      }
+      const message: AssistantMessage = { role: "assistant", content: text };
+      if (reasoning) message.reasoning = reasoning;
+      if (toolCalls.length > 0) message.toolCalls = toolCalls;
+      outcome = { message, usage: usage ?? emptyUsage(), finishReason, responseId };
     } catch (caught) {
       if (signal?.aborted) throw caught;
       failure = caught;
     }
     const after: AfterModelCallEvent = {
       type: "after-model-call",
-      ...ids,
+      runId,
+      turn,
       attempt,
       timing: timingOf(state),
       ...(outcome ? { message: outcome.message } : { error: asSkeinError(failure) }),
@@ -46,7 +115,7 @@ export async function* callModel(
     if (outcome) return outcome;
     if (!after.retry) throw after.error;
     if (state.emitted) {
-      const discarded: AgentEvent = { type: "turn-discarded", ...ids, error: errorInfo(failure) };
+      const discarded: AgentEvent = { type: "turn-discarded", runId, turn, error: errorInfo(failure) };
       const pendingDiscard = emit(discarded);
       if (pendingDiscard) await pendingDiscard;
       yield discarded;

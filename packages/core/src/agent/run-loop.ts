@@ -59,14 +59,11 @@ export async function* runLoop(
   const toolbox = options.plugins?.length
     ? extendToolbox(config.name, config.toolbox, options.plugins)
     : config.toolbox;
+  /** Passes an event through the hooks; a promise only when one listens. Every event goes through it, then out:
+   * `pending = emit(event); if (pending) await pending; yield event;` (written out, not a generator per event). */
   const emit = (event: AgentEvent): void | Promise<void> =>
     bus.has(event.type) ? bus.emit(event) : undefined;
-  /** Passes an event through the hooks (awaited only when one listens), then yields it to the caller. */
-  async function* publish(event: AgentEvent): AsyncGenerator<AgentEvent> {
-    const pending = emit(event);
-    if (pending) await pending;
-    yield event;
-  }
+  let pending: void | Promise<void>;
   const inputMessages: Message[] = typeof input === "string" ? [{ role: "user", content: input }] : input;
   const committed: Message[] = [...(options.history ?? []), ...inputMessages];
   const maxTurns = options.maxTurns ?? config.maxTurns;
@@ -87,7 +84,9 @@ export async function* runLoop(
     sessionId: options.sessionId,
     input: inputMessages,
   };
-  yield* publish(start);
+  pending = emit(start);
+  if (pending) await pending;
+  yield start;
 
   const model = options.model ?? config.model;
   try {
@@ -110,7 +109,9 @@ export async function* runLoop(
         break;
       }
       const turnStart: AgentEvent = { type: "turn-start", runId, turn };
-      yield* publish(turnStart);
+      pending = emit(turnStart);
+      if (pending) await pending;
+      yield turnStart;
 
       let request: ModelRequest = {
         system: config.instructions || undefined,
@@ -129,7 +130,9 @@ export async function* runLoop(
         request,
         model: { id: model.id, provider: model.provider },
       };
-      yield* publish(before);
+      pending = emit(before);
+      if (pending) await pending;
+      yield before;
 
       const outcome = yield* callModel(model, before.request, { runId, turn }, emit, signal);
       usage = addUsage(usage, outcome.usage);
@@ -143,7 +146,9 @@ export async function* runLoop(
         finishReason: outcome.finishReason,
         responseId: outcome.responseId,
       };
-      yield* publish(turnEnd);
+      pending = emit(turnEnd);
+      if (pending) await pending;
+      yield turnEnd;
 
       if (!message.toolCalls) {
         committed.push(message);
@@ -205,7 +210,9 @@ export async function* runLoop(
   if (stopReason === "cancelled") error = { code: "run_cancelled", message: "The run was cancelled" };
   if (error && stopReason !== "cancelled") {
     const errorEvent: AgentEvent = { type: "error", runId, error };
-    yield* publish(errorEvent);
+    pending = emit(errorEvent);
+    if (pending) await pending;
+    yield errorEvent;
   }
   const end: RunEndEvent = {
     type: "run-end",
@@ -218,5 +225,7 @@ export async function* runLoop(
     error,
   };
   options.onEnd?.(end);
-  yield* publish(end);
+  pending = emit(end);
+  if (pending) await pending;
+  yield end;
 }

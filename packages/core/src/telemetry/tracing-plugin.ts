@@ -20,7 +20,7 @@ import type {
   ToolResultEvent,
   TurnEndEvent,
 } from "../agent/events.ts";
-import { epochNow } from "../agent/model-turn.ts";
+import { epochNow } from "../agent/model-call.ts";
 import type { Hooks, Plugin } from "../hooks/hooks.ts";
 import type { ModelRequest } from "../model/model.ts";
 import {

@@ -1,15 +1,64 @@
 import { ModelTimeoutError } from "../../errors/errors.ts";
 
+const now = (): number => performance.now();
+
 /**
- * One re-armable timer per call. It only counts while the adapter waits on the network (`waiting`), so a slow
- * consumer of the event stream never trips the idle deadline. On expiry it aborts the request's controller with
- * a ModelTimeoutError, which rejects the pending fetch or body read.
+ * One timer for every deadline in the process, set for the earliest moment one of them could expire. Model calls
+ * start and end thousands of times a second but almost never time out, so starting, moving and ending a deadline
+ * only touch a Set and a number; the timer is re-created only when a deadline must fire sooner than it is set.
+ * Unref'd: the request a deadline guards keeps the process alive, not the deadline.
+ */
+class DeadlineClock {
+  private readonly active = new Set<Deadline>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private fireAt = Number.POSITIVE_INFINITY;
+
+  /** `deadline` may expire at `at` (performance.now() ms) or later. */
+  watch(deadline: Deadline, at: number): void {
+    this.active.add(deadline);
+    if (this.timer !== undefined && this.fireAt <= at) return; // fires in time and re-checks then
+    this.schedule(at);
+  }
+
+  unwatch(deadline: Deadline): void {
+    this.active.delete(deadline);
+  }
+
+  private schedule(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.fireAt = at;
+    this.timer = setTimeout(this.tick, Math.max(0, at - now()));
+    this.timer.unref();
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    this.fireAt = Number.POSITIVE_INFINITY;
+    const time = now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const deadline of this.active) {
+      const at = deadline.check(time);
+      if (at === undefined) this.active.delete(deadline);
+      else if (at < next) next = at;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.schedule(next);
+  };
+}
+
+const clock = new DeadlineClock();
+
+/**
+ * The deadline of one call, through its phases (connect, first byte, idle, drain). It only counts while the adapter
+ * waits on the network (`wait`), so a slow consumer of the event stream never trips the idle deadline. On expiry it
+ * aborts the request's controller with a ModelTimeoutError, which rejects the pending fetch or body read.
  */
 export class Deadline {
   error: ModelTimeoutError | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the current phase ends if the adapter is still waiting; Infinity: no limit. */
+  private expiresAt = Number.POSITIVE_INFINITY;
+  private phaseMs = Number.POSITIVE_INFINITY;
   private waiting = false;
-  private message = "";
+  private message: () => string = () => "";
   private readonly controller: AbortController;
   private readonly provider: string;
 
@@ -18,23 +67,18 @@ export class Deadline {
     this.provider = provider;
   }
 
-  /** Starts a new phase (connect, first byte, idle) with its own limit; `ms <= 0` or Infinity disables it. */
-  arm(ms: number, message: string): void {
-    this.clear();
+  /** Starts a new phase with its own limit; `ms <= 0` or Infinity disables it. The message is built on expiry. */
+  arm(ms: number, message: () => string): void {
+    this.phaseMs = ms > 0 && Number.isFinite(ms) ? ms : Number.POSITIVE_INFINITY;
     this.message = message;
-    this.waiting = true;
-    if (!(ms > 0) || !Number.isFinite(ms)) return;
-    this.timer = setTimeout(() => {
-      if (!this.waiting) return;
-      this.error = new ModelTimeoutError(this.message, { provider: this.provider });
-      this.controller.abort(this.error);
-    }, ms);
+    this.wait();
   }
 
   /** About to wait on the network again: restart the current phase's clock. */
   wait(): void {
     this.waiting = true;
-    this.timer?.refresh();
+    this.expiresAt = now() + this.phaseMs;
+    if (this.expiresAt !== Number.POSITIVE_INFINITY) clock.watch(this, this.expiresAt);
   }
 
   /** Data arrived; the consumer's time does not count. */
@@ -43,8 +87,22 @@ export class Deadline {
   }
 
   clear(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
     this.waiting = false;
+    this.expiresAt = Number.POSITIVE_INFINITY;
+    clock.unwatch(this);
+  }
+
+  /**
+   * Called by the clock at `time`: expires the deadline when it is due, and says when to look again (undefined:
+   * stop watching it).
+   */
+  check(time: number): number | undefined {
+    if (this.expiresAt === Number.POSITIVE_INFINITY) return undefined;
+    if (!this.waiting) return time + this.phaseMs; // paused: the next wait() restarts the clock anyway
+    if (time < this.expiresAt) return this.expiresAt;
+    this.expiresAt = Number.POSITIVE_INFINITY;
+    this.error = new ModelTimeoutError(this.message(), { provider: this.provider });
+    this.controller.abort(this.error);
+    return undefined;
   }
 }

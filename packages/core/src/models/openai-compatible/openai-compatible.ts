@@ -104,7 +104,10 @@ async function* streamChat(
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
     const body = buildRequestBody(call.options.model, request, call.options.body);
-    deadline.arm(timeouts.connectMs, `No response headers from ${call.url} within ${timeouts.connectMs} ms`);
+    deadline.arm(
+      timeouts.connectMs,
+      () => `No response headers from ${call.url} within ${timeouts.connectMs} ms`,
+    );
     let response: Response;
     try {
       response = await call.fetch(call.url, {
@@ -116,7 +119,10 @@ async function* streamChat(
     } catch (error) {
       throw translate(error);
     }
-    deadline.arm(timeouts.firstByteMs, `No response body from ${call.url} within ${timeouts.firstByteMs} ms`);
+    deadline.arm(
+      timeouts.firstByteMs,
+      () => `No response body from ${call.url} within ${timeouts.firstByteMs} ms`,
+    );
     const assembler = new ChatStreamAssembler(provider, call.options.info?.pricing);
     const events: ModelEvent[] = [];
 
@@ -164,7 +170,10 @@ async function* streamChat(
       } else {
         if (!sawBody) {
           sawBody = true;
-          deadline.arm(timeouts.idleMs, `The stream from ${call.url} was silent for ${timeouts.idleMs} ms`);
+          deadline.arm(
+            timeouts.idleMs,
+            () => `The stream from ${call.url} was silent for ${timeouts.idleMs} ms`,
+          );
           deadline.pause();
         }
         parser.push(result.value, payloads);
@@ -195,23 +204,39 @@ async function* streamChat(
     completed = true;
     yield* events;
   } finally {
-    if (completed && reader && !bodyDone) {
-      // Read past [DONE] to the end of the body so the keep-alive connection goes back to the pool.
-      deadline.arm(Math.min(timeouts.idleMs, DRAIN_MS), "drain");
-      try {
-        while (!(await reader.read()).done) {}
-      } catch {}
-    }
-    deadline.clear();
     signal?.removeEventListener("abort", onAbort);
-    // The consumer stopped early or we failed: tear the connection down instead of draining it. A completed
-    // turn only lets go of the body (cancelling it would make undici abort the finished fetch on every call).
-    if (!completed) {
-      controller.abort();
-      reader?.cancel().catch(() => {});
+    if (completed && reader && !bodyDone) {
+      // Past [DONE]: read to the end of the body so the keep-alive connection goes back to the pool, in the
+      // background (the turn is complete; the caller need not wait for the server to close its stream).
+      void drain(reader, deadline, Math.min(timeouts.idleMs, DRAIN_MS));
     } else {
-      reader?.releaseLock();
+      deadline.clear();
+      // The consumer stopped early or we failed: tear the connection down instead of draining it. A completed
+      // turn only lets go of the body (cancelling it would make undici abort the finished fetch on every call).
+      if (!completed) {
+        controller.abort();
+        reader?.cancel().catch(() => {});
+      } else {
+        reader?.releaseLock();
+      }
     }
+  }
+}
+
+/** Reads a completed turn's body to its end within `ms`; a server that holds it open longer loses the connection. */
+async function drain(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  deadline: Deadline,
+  ms: number,
+): Promise<void> {
+  deadline.arm(ms, () => "drain");
+  try {
+    while (!(await reader.read()).done) {}
+    deadline.clear();
+    reader.releaseLock();
+  } catch {
+    deadline.clear();
+    reader.cancel().catch(() => {});
   }
 }
 
