@@ -4,7 +4,10 @@ import { transaction } from "./connection.ts";
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  /** DDL and data changes in SQL; run first. */
+  sql?: string;
+  /** Changes SQL cannot express (text re-processed in JavaScript); runs after `sql`, in the same transaction. */
+  run?(db: DatabaseSync): void;
 }
 
 export interface MigrateOptions {
@@ -37,7 +40,8 @@ export function migrate(db: DatabaseSync, options: MigrateOptions): number[] {
     if (migration.version <= found) continue;
     transaction(db, () => {
       if (current() >= migration.version) return;
-      db.exec(migration.sql);
+      if (migration.sql) db.exec(migration.sql);
+      migration.run?.(db);
       db.prepare(`INSERT INTO ${table} (version, name, applied_at) VALUES (?, ?, ?)`).run(
         migration.version,
         migration.name,

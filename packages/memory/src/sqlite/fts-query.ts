@@ -1,3 +1,5 @@
+import { spaceCjkWords } from "../text/cjk-words.ts";
+
 // User text becomes a list of quoted terms joined by OR, so nothing the user types (quotes, NEAR, AND, `*`, `-`,
 // `^`, column filters, parentheses) is ever read as FTS5 query syntax.
 
@@ -12,9 +14,13 @@ const STOPWORDS = new Set(
   ).split(" "),
 );
 
-/** The terms of `text` as FTS5 will see them: letter and digit runs, lower-cased, deduplicated, stopwords out. */
+/**
+ * The terms of `text` as FTS5 will see them: letter and digit runs (Chinese and Japanese split into words as the
+ * index splits them), lower-cased, deduplicated, stopwords out.
+ */
 export function queryTerms(text: string): string[] {
-  const words = [...new Set((text.normalize("NFKC").match(WORD) ?? []).map((w) => w.toLowerCase()))];
+  const normalized = spaceCjkWords(text.normalize("NFKC"));
+  const words = [...new Set((normalized.match(WORD) ?? []).map((w) => w.toLowerCase()))];
   const content = words.filter((w) => !STOPWORDS.has(w));
   return (content.length > 0 ? content : words).slice(0, MAX_TERMS);
 }

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { type Migration, migrate } from "@skein/sqlite";
 import { MemorySchemaTooNewError } from "../store/errors.ts";
+import { spaceCjkWords } from "../text/cjk-words.ts";
 
 export type { Migration };
 
@@ -84,6 +85,24 @@ export const memoryMigrations: readonly Migration[] = [
       );
       CREATE INDEX memory_vec_changes_by_tenant ON memory_vec_changes (tenant_id, id);
     `,
+  },
+  {
+    version: 3,
+    name: "Chinese and Japanese words set apart in the text index",
+    run(db) {
+      // Only rows whose text has CJK characters change; the others are already indexed as they would be now.
+      const rows = db.prepare("SELECT rowid AS seq, text FROM memory_fts").iterate() as Iterable<{
+        seq: number;
+        text: string;
+      }>;
+      const update = db.prepare("UPDATE memory_fts SET text = ? WHERE rowid = ?");
+      const changes: [string, number][] = [];
+      for (const row of rows) {
+        const spaced = spaceCjkWords(row.text);
+        if (spaced !== row.text) changes.push([spaced, row.seq]);
+      }
+      for (const [text, seq] of changes) update.run(text, seq);
+    },
   },
 ];
 

@@ -14,6 +14,7 @@ import type {
   MemoryWriteResult,
   NewMemoryRecord,
 } from "../store/types.ts";
+import { spaceCjkWords } from "../text/cjk-words.ts";
 import type { Connection, Row } from "./connection.ts";
 import { nullable, recordFromRow } from "./rows.ts";
 import type { VectorIndex } from "./vector-index.ts";
@@ -157,7 +158,7 @@ export class RecordWriter {
       nullable(record.expiresAt),
     )!;
     const seq = row.seq as number;
-    this.c.run("INSERT INTO memory_fts (rowid, text) VALUES (?, ?)", seq, record.text);
+    this.c.run("INSERT INTO memory_fts (rowid, text) VALUES (?, ?)", seq, spaceCjkWords(record.text));
     if (embedding) this.vectors!.put(seq, this.tenantId, "active", embedding);
     this.history(id, "created", { relatedId: supersedes, reason: provenance.source });
     return recordFromRow(row);
@@ -187,7 +188,7 @@ export class RecordWriter {
     )!;
     if (textChanged) {
       this.c.run("DELETE FROM memory_fts WHERE rowid = ?", seq);
-      this.c.run("INSERT INTO memory_fts (rowid, text) VALUES (?, ?)", seq, patch.text!);
+      this.c.run("INSERT INTO memory_fts (rowid, text) VALUES (?, ?)", seq, spaceCjkWords(patch.text!));
       // A vector of the old text would mislead search; without a new one the record is found by text only.
       if (!embedding) this.vectors?.delete(seq, this.tenantId);
     }

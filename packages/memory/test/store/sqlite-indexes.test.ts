@@ -146,6 +146,21 @@ describe("sqlite memory store: opening and migrations", () => {
     );
   });
 
+  it("re-indexes Chinese and Japanese text written before words were set apart (migration 3)", async () => {
+    const file = path.join(dir, "cjk.db");
+    const text = "用户喜欢用表格比较数据";
+    let store = openSqliteMemoryStore({ path: file });
+    await store.apply("t", [{ op: "create", record: { id: "zh", namespace: "/u", kind: "fact", text } }]);
+    // The index as an older version wrote it: the whole run of characters as one token, migration 3 not applied.
+    store.db.prepare("UPDATE memory_fts SET text = ?").run(text);
+    store.db.prepare("DELETE FROM memory_schema_migrations WHERE version = 3").run();
+    expect(await store.searchText("t", "表格")).toEqual([]);
+    await store.close();
+    store = openSqliteMemoryStore({ path: file });
+    expect((await store.searchText("t", "表格")).map((h) => h.record.id)).toEqual(["zh"]);
+    await store.close();
+  });
+
   it("refuses to mix vectors of another size or model", async () => {
     const file = path.join(dir, "v.db");
     await openSqliteMemoryStore({ path: file, vectors }).close();

@@ -14,6 +14,22 @@ export function describeSearch(t: ConformanceContext): void {
       expect(hits.every((h) => h.record.tenantId === t.A)).toBe(true);
     });
 
+    it("finds Chinese and Japanese text by its words, not only by a whole run of characters", async () => {
+      await t.create(t.A, { id: "zh", text: "阿里巴巴的人工智能投资在2025年达到530亿美元" });
+      await t.create(t.A, { id: "zh-pref", text: "用户喜欢用表格比较数据" });
+      await t.create(t.A, { id: "ja", text: "東京の会社はAIに投資する" });
+      await t.create(t.A, { id: "en", text: "The user follows Tencent's AI spending" });
+      const ids = async (query: string) => (await t.store.searchText(t.A, query)).map((h) => h.record.id);
+      expect(await ids("人工智能")).toEqual(["zh"]);
+      expect(await ids("阿里巴巴投资多少？")).toEqual(["zh"]);
+      expect(await ids("表格")).toEqual(["zh-pref"]);
+      expect(await ids("会社")).toEqual(["ja"]);
+      expect(await ids("Tencent 人工智能")).toEqual(expect.arrayContaining(["zh", "en"]));
+      // The record's own text is returned untouched.
+      const [hit] = await t.store.searchText(t.A, "美元");
+      expect(hit?.record.text).toBe("阿里巴巴的人工智能投资在2025年达到530亿美元");
+    });
+
     it("never parses user text as query syntax", async () => {
       await t.create(t.A, { id: "near", text: "The office is near the station" });
       await t.create(t.A, { id: "quote", text: 'She said "hello world" at the meetup' });
