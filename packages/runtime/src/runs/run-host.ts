@@ -176,6 +176,12 @@ export class RunHost {
       });
   }
 
+  /**
+   * The run as stored when it ended (or was suspended) here, its usage counting every step since it was created,
+   * before a crash included. A subclass meters it (the usage ledger).
+   */
+  protected runSettled(_run: Run): void {}
+
   /** The run has ended (or left) here: readers are woken, waiters get the stored run, the session's next run starts. */
   protected async settle(live: LiveRun): Promise<void> {
     const { run, session } = live;
@@ -187,6 +193,7 @@ export class RunHost {
       { runId: run.id, status: final.status, stopReason: final.stopReason, usage: final.usage },
       "run ended",
     );
+    this.runSettled(final);
     live.resolve(final);
     const key = laneKey(run.tenantId, run.sessionId);
     const lane = this.lanes.get(key);

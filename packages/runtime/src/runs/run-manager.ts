@@ -1,4 +1,4 @@
-import { ModelNotConfiguredError } from "@skein/core";
+import { ModelNotConfiguredError, type Usage } from "@skein/core";
 import type { HostedAgent } from "../agents/registry.ts";
 import { HttpError } from "../http/problem.ts";
 import { RunNotActiveError, SessionBusyError } from "../store/errors.ts";
@@ -150,7 +150,7 @@ export class RunManager extends RunHost {
       const lane = this.lane(run.tenantId, run.sessionId);
       lane.waiting.push({
         live: this.track(run, session, "queued"),
-        agent: this.agentForResume(agent, run.tenantId),
+        agent: this.agentForResume(agent, run.tenantId, run.usage),
       });
       this.pump(lane);
       report.requeued.push(run);
@@ -168,8 +168,11 @@ export class RunManager extends RunHost {
     return report;
   }
 
-  /** The agent a resumed run uses (a subclass may wrap it, e.g. to trace the run as `start` does). */
-  protected agentForResume(agent: HostedAgent, _tenantId: string): HostedAgent {
+  /**
+   * The agent a resumed (or re-queued) run uses; a subclass may wrap it, e.g. to trace and meter the run as `start`
+   * does. `priorUsage`: what the run consumed before the restart.
+   */
+  protected agentForResume(agent: HostedAgent, _tenantId: string, _priorUsage: Usage): HostedAgent {
     return agent;
   }
 
@@ -195,7 +198,7 @@ export class RunManager extends RunHost {
         return live.done;
       }
       const { plan, model, discardTurn } = decision;
-      const agent = this.agentForResume(decision.agent, run.tenantId);
+      const agent = this.agentForResume(decision.agent, run.tenantId, claimed.usage);
       const turn = plan.turnOffset + 1;
       const events = resumeEvents(run, turn, discardTurn);
       await commitEvents(this.store, live, events, { runId: run.id });

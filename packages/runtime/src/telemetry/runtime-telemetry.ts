@@ -1,8 +1,9 @@
 import path from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import { type AgentEvent, emptyUsage, type RunEndEvent } from "@skein/core";
+import { type AgentEvent, addUsage, emptyUsage, type RunEndEvent, type Usage } from "@skein/core";
 import type { Logger } from "pino";
 import type { HostedAgent } from "../agents/registry.ts";
+import type { Run } from "../store/store.ts";
 import { RuntimeMetrics } from "./metrics.ts";
 import type { RunTracing } from "./run-tracing.ts";
 import { openTelemetryDb } from "./telemetry-db.ts";
@@ -30,6 +31,8 @@ interface RunContext {
   tenantId: string;
   agent: string;
   sessionId?: string;
+  /** A resumed run's usage from before the restart: the ledger counts the whole run. */
+  priorUsage?: Usage;
 }
 
 /**
@@ -51,6 +54,8 @@ export class RuntimeTelemetry {
   private readonly logger: Logger | undefined;
   private readonly now: () => number;
   private readonly live = new Map<string, RunContext>();
+  /** Runs whose usage this process recorded when their agent ended them (the settle that follows skips them). */
+  private readonly recordedHere = new Set<string>();
   private closing: Promise<void> | undefined;
 
   constructor(options: RuntimeTelemetryOptions = {}) {
@@ -102,12 +107,13 @@ export class RuntimeTelemetry {
    * The agent with its event stream observed: every event goes to the tracing plugin's hooks (the plugin sees
    * the same events it would see mounted on the agent), and the run's end to the usage ledger and the metrics.
    */
-  instrument(agent: HostedAgent, tenantId: string): HostedAgent {
+  instrument(agent: HostedAgent, tenantId: string, priorUsage?: Usage): HostedAgent {
     const stream: HostedAgent["stream"] = (input, options) =>
       this.observe(agent.stream(input, options), {
         tenantId,
         agent: agent.name,
         sessionId: options?.sessionId,
+        priorUsage,
       });
     return Object.create(agent, { stream: { value: stream } }) as HostedAgent;
   }
@@ -160,6 +166,30 @@ export class RuntimeTelemetry {
     }
   }
 
+  /**
+   * A run has settled in this process. Runs that ended through their agent were recorded then (before their last
+   * event reached any reader); the others (interrupted when resuming was unsafe, suspended by a shutdown, failed
+   * in the runtime) are recorded here from the stored run, whose usage counts every step across restarts. A
+   * suspended run's row is replaced when it ends after resuming.
+   */
+  runSettled(run: Run): void {
+    if (this.recordedHere.delete(run.id)) return;
+    try {
+      this.usage.record({
+        runId: run.id,
+        tenantId: run.tenantId,
+        sessionId: run.sessionId,
+        agent: run.agent,
+        status: run.stopReason ?? run.status,
+        endedAt: run.endedAt ?? this.now(),
+        usage: run.usage,
+      });
+    } catch (error) {
+      this.logger?.error({ err: error, runId: run.id }, "could not record the run's usage");
+    }
+  }
+
+  /** The ledger gets the whole run's usage; this process's counters what the run consumed here. */
   private runEnded(event: RunEndEvent, run: RunContext): void {
     try {
       this.usage.record({
@@ -169,8 +199,9 @@ export class RuntimeTelemetry {
         agent: run.agent,
         status: event.stopReason,
         endedAt: this.now(),
-        usage: event.usage,
+        usage: run.priorUsage ? addUsage(run.priorUsage, event.usage) : event.usage,
       });
+      this.recordedHere.add(event.runId);
     } catch (error) {
       this.logger?.error({ err: error, runId: event.runId }, "could not record the run's usage");
     }

@@ -71,7 +71,16 @@ async function expectSessionContinues(server: ServerProcess, sessionId: string) 
 const toolCalls = (...calls: [string, string][]): MockStep => ({
   type: "tool-calls",
   calls: calls.map(([id, name]) => ({ id, name, arguments: {} })),
+  usage: { prompt_tokens: 100, completion_tokens: 10 },
 });
+
+/** The usage ledger's totals for the dev tenant (`GET /v1/usage?groupBy=agent`). */
+async function ledger(server: ServerProcess) {
+  const { data } = await (await fetch(`${server.url}/v1/usage?groupBy=agent`)).json();
+  return (data as { runs: number; inputTokens: number; outputTokens: number }[]).map(
+    ({ runs, inputTokens, outputTokens }) => ({ runs, inputTokens, outputTokens }),
+  );
+}
 
 describe("kill -9 the server during a run, then start it again on the same data", () => {
   it("(a) during a model stream: the turn is discarded and the model called again", async () => {
@@ -142,7 +151,7 @@ describe("kill -9 the server during a run, then start it again on the same data"
         secondCall.open();
         return { type: "stall", beforeHeaders: true };
       },
-      { type: "text", text: "finished" },
+      { type: "text", text: "finished", usage: { prompt_tokens: 200, completion_tokens: 20 } },
     );
     const { runId, sessionId } = await invokeAsync(first.url, "one step");
     await secondCall.promise; // the loop calls the model only once the tool result is committed
@@ -170,6 +179,8 @@ describe("kill -9 the server during a run, then start it again on the same data"
       "turn-end",
       "run-end",
     ]);
+    // Usage counts the turn from before the crash too.
+    expect(await ledger(second)).toEqual([{ runs: 1, inputTokens: 300, outputTokens: 30 }]);
     await expectSessionContinues(second, sessionId);
   });
 
@@ -202,6 +213,7 @@ describe("kill -9 the server during a run, then start it again on the same data"
     expect(run).toMatchObject({ status: "interrupted", error: { code: "resume_unsafe" } });
     expect(run.error.message).toContain("charge_card");
     expect(signals.count("start", "call_pay")).toBe(1);
+    expect(await ledger(second)).toEqual([{ runs: 1, inputTokens: 100, outputTokens: 10 }]); // never resumed, still metered
     expectIntactRunLog(await storedEvents(dataDir, sessionId), runId);
     const history = await expectSessionContinues(second, sessionId);
     expect(history.map((m) => m.content)).toEqual(["pay the bill"]);
