@@ -14,11 +14,16 @@ export interface Plugin {
   tools?: readonly AnyTool[];
 }
 
-/** Dispatch table built once per agent: a lookup per event, nothing when no handler listens. */
+/**
+ * Dispatch table built once per agent: a lookup per event, nothing when no handler listens. A run with plugins of its
+ * own gets a bus layered on the agent's (`with`), holding only those plugins' handlers: a run copies nothing.
+ */
 export class HookBus {
   private readonly handlers = new Map<AgentEventType, ((event: AgentEvent) => void | Promise<void>)[]>();
+  private readonly base: HookBus | undefined;
 
-  constructor(plugins: Plugin[]) {
+  constructor(plugins: Plugin[], base?: HookBus) {
+    this.base = base;
     for (const plugin of plugins) {
       for (const [type, value] of Object.entries(plugin.hooks)) {
         const list = Array.isArray(value) ? value : [value];
@@ -29,20 +34,18 @@ export class HookBus {
     }
   }
 
-  /** A new bus with these plugins' handlers after this bus's own (per-run plugins); this bus is unchanged. */
+  /** A bus running this bus's handlers, then these plugins' (per-run plugins); this bus is unchanged. */
   with(plugins: Plugin[]): HookBus {
-    const bus = new HookBus(plugins);
-    for (const [type, list] of this.handlers)
-      bus.handlers.set(type, [...list, ...(bus.handlers.get(type) ?? [])]);
-    return bus;
+    return new HookBus(plugins, this);
   }
 
   has(type: AgentEventType): boolean {
-    return this.handlers.has(type);
+    return this.handlers.has(type) || (this.base?.has(type) ?? false);
   }
 
   /** Runs the handlers of `event.type` in registration order; awaits only when a handler returns a promise. */
   async emit(event: AgentEvent): Promise<void> {
+    if (this.base?.has(event.type)) await this.base.emit(event);
     const list = this.handlers.get(event.type);
     if (!list) return;
     for (const handler of list) {

@@ -1,4 +1,9 @@
+import { ServerResponse } from "node:http";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
+import type { Context } from "hono";
+import type { RuntimeEnv } from "./context.ts";
 import { HttpError } from "./problem.ts";
+import { writeSse } from "./sse-node.ts";
 
 export interface SseMessage {
   id?: string | number;
@@ -28,18 +33,44 @@ export interface SseOptions {
   heartbeatMs?: number;
 }
 
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  "x-accel-buffering": "no",
+};
+
 /**
- * A `text/event-stream` response pulling from `source`. When the client goes away the stream is cancelled: the
- * signal given to `source` aborts, so a reader waiting for the next event stops at once.
+ * A `text/event-stream` response of `source`'s messages, with the request's id. On Node (`@hono/node-server`) it is
+ * written straight to the connection (`sse-node.ts`: the cheap path an idle stream needs); elsewhere (`app.request`
+ * in tests, other runtimes) it is a Web `ReadableStream` response. Either way, when the client goes away the signal
+ * given to `source` aborts, so a reader waiting for the next event stops at once.
  */
-export function sseResponse(
-  source: (signal: AbortSignal) => AsyncIterable<SseMessage>,
+export function sseResponse<T = SseMessage>(
+  c: Context<RuntimeEnv>,
+  source: (signal: AbortSignal) => AsyncIterable<T>,
   headers: Record<string, string> = {},
-  options: SseOptions = {},
+  options: SseOptions & { toMessage?: (item: T) => SseMessage } = {},
+): Response {
+  const all = { ...SSE_HEADERS, "x-request-id": c.get("requestId"), ...headers };
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS;
+  // Items become messages here rather than in a generator around the source: one object less per open stream.
+  const toMessage = options.toMessage ?? ((item: T) => item as SseMessage);
+  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+  if (outgoing instanceof ServerResponse && !outgoing.headersSent) {
+    writeSse(outgoing, source, toMessage, all, heartbeatMs);
+    return RESPONSE_ALREADY_SENT; // the adapter's marker: the handler wrote the response itself
+  }
+  return webSseResponse(source, toMessage, all, heartbeatMs);
+}
+
+function webSseResponse<T>(
+  source: (signal: AbortSignal) => AsyncIterable<T>,
+  toMessage: (item: T) => SseMessage,
+  headers: Record<string, string>,
+  heartbeatMs: number,
 ): Response {
   const controller = new AbortController();
   const iterator = source(controller.signal)[Symbol.asyncIterator]();
-  const heartbeatMs = options.heartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS;
   let timer: ReturnType<typeof setInterval> | undefined;
   let closed = false;
   let wrote = false;
@@ -65,7 +96,7 @@ export function sseResponse(
           stream.close();
         } else {
           wrote = true;
-          stream.enqueue(encoder.encode(formatSse(next.value)));
+          stream.enqueue(encoder.encode(formatSse(toMessage(next.value))));
         }
       } catch (error) {
         stop();
@@ -78,15 +109,7 @@ export function sseResponse(
       await iterator.return?.();
     },
   });
-  return new Response(body, {
-    status: 200,
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache",
-      "x-accel-buffering": "no",
-      ...headers,
-    },
-  });
+  return new Response(body, { status: 200, headers });
 }
 
 /** The sequence number to resume after: `Last-Event-ID` (EventSource's re-connect header) or `?after=`. */

@@ -68,12 +68,19 @@ export class RunFeed {
   }
 }
 
-/** Resolves when the signal aborts (never when there is none). */
-export function whenAborted(signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Resolves when `woken` does or `signal` aborts. Not `Promise.race` with one long-lived "aborted" promise: every race
+ * would leave a reaction on it, so a reader woken by thousands of events would hold thousands of them.
+ */
+function wokenOrAborted(woken: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return woken;
   return new Promise((resolve) => {
-    if (!signal) return;
-    if (signal.aborted) return resolve();
-    signal.addEventListener("abort", () => resolve(), { once: true });
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done, { once: true });
+    void woken.then(done);
   });
 }
 
@@ -91,7 +98,6 @@ export async function* readRunEvents(
   signal: AbortSignal | undefined,
   feedOf: () => RunFeed | undefined,
 ): AsyncGenerator<SessionEvent> {
-  const aborted = whenAborted(signal);
   let cursor = afterSeq;
   while (!signal?.aborted) {
     const feed = feedOf();
@@ -103,7 +109,7 @@ export async function* readRunEvents(
           cursor = event.seq;
           yield event;
         }
-        if (tail.length === 0) await Promise.race([woken, aborted]);
+        if (tail.length === 0) await wokenOrAborted(woken, signal);
         continue;
       }
     }

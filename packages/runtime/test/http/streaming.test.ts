@@ -105,9 +105,16 @@ describe("SSE heartbeats", () => {
     t = await startTestServer([makeAgent("echo", scriptedModel([{ text: "hi" }]))], {
       app: { sseHeartbeatMs: 0 },
     });
-    const text = await (
-      await t.call("/v1/agents/echo/invocations", { method: "POST", json: { input: "x", stream: true } })
-    ).text();
+    const response = await t.call("/v1/agents/echo/invocations", {
+      method: "POST",
+      json: { input: "x", stream: true },
+      headers: { "x-request-id": "req-sse-1" },
+    });
+    // Written straight to the connection, the stream still carries the request's id and the SSE headers.
+    expect(response.headers.get("x-request-id")).toBe("req-sse-1");
+    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(response.headers.get("cache-control")).toBe("no-cache");
+    const text = await response.text();
     expect(text).not.toContain(HEARTBEAT);
     expect(text).toContain("event: run-end");
   });

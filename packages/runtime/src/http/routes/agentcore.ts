@@ -57,7 +57,8 @@ export function registerAgentCoreRoutes(
     });
     c.set("runId", invocation.run.id);
     const headers = { [AGENTCORE_SESSION_HEADER]: invocation.session.id };
-    if (wantsEventStream(c.req.header("accept"))) return runEventStream(services, invocation.run, 0, headers);
+    if (wantsEventStream(c.req.header("accept")))
+      return runEventStream(c, services, invocation.run, 0, headers);
     const run = await invocation.done;
     const result = (run.result ?? {}) as { text?: string; output?: unknown };
     return c.json(

@@ -1,12 +1,13 @@
 import type { Message } from "@skein/core";
+import type { Context } from "hono";
 import type { HostedAgent } from "../../agents/registry.ts";
 import type { OnBusy } from "../../runs/run-manager.ts";
 import { createSession, requireAgentMatch, requireSession } from "../../sessions/sessions.ts";
 import { AlreadyExistsError } from "../../store/errors.ts";
 import type { Run, Session } from "../../store/store.ts";
-import type { RuntimeServices } from "../context.ts";
+import type { RuntimeEnv, RuntimeServices } from "../context.ts";
 import { HttpError } from "../problem.ts";
-import { type SseMessage, sseResponse } from "../sse.ts";
+import { sseResponse } from "../sse.ts";
 
 export interface InvokeParams {
   tenantId: string;
@@ -96,17 +97,19 @@ export async function startInvocation(services: RuntimeServices, params: InvokeP
 
 /** The run's committed events after `afterSeq` as SSE, with `id:` = the event's sequence number in its session. */
 export function runEventStream(
+  c: Context<RuntimeEnv>,
   services: RuntimeServices,
   run: Run,
   afterSeq: number,
   headers: Record<string, string> = {},
 ): Response {
   return sseResponse(
-    async function* (signal): AsyncGenerator<SseMessage> {
-      for await (const event of services.runs.events(run, afterSeq, signal))
-        yield { id: event.seq, event: event.type, data: event.data };
-    },
+    c,
+    (signal) => services.runs.events(run, afterSeq, signal),
     { "x-skein-run-id": run.id, "x-skein-session-id": run.sessionId, ...headers },
-    { heartbeatMs: services.sseHeartbeatMs },
+    {
+      heartbeatMs: services.sseHeartbeatMs,
+      toMessage: (event) => ({ id: event.seq, event: event.type, data: event.data }),
+    },
   );
 }

@@ -80,6 +80,7 @@ export function registerOpenAIRoutes(app: RuntimeApp, services: RuntimeServices)
     // without tool calls; an agent without tools streams every delta as it comes.
     const holdTurns = agent.tools.length > 0;
     return sseResponse(
+      c,
       async function* (signal): AsyncGenerator<SseMessage> {
         yield { data: chunk(ctx, { role: "assistant", content: "" }) };
         let held: string[] = [];

@@ -150,7 +150,7 @@ export function registerV1Routes(app: RuntimeApp, services: RuntimeServices): vo
     if (body.async) {
       return c.json({ ...presentRun(run), sessionId: session.id }, 202, { location: `/v1/runs/${run.id}` });
     }
-    if (body.stream ?? wantsEventStream(c.req.header("accept"))) return runEventStream(services, run, 0);
+    if (body.stream ?? wantsEventStream(c.req.header("accept"))) return runEventStream(c, services, run, 0);
     const ended = await invocation.done;
     return c.json(presentRun(ended), 200, { "x-skein-session-id": session.id });
   });
@@ -163,7 +163,7 @@ export function registerV1Routes(app: RuntimeApp, services: RuntimeServices): vo
 
   app.get("/v1/runs/:id/events", async (c) => {
     const run = await requireRun(c.var.tenantId, c.req.param("id"));
-    return runEventStream(services, run, resumeAfter(c.req.header("last-event-id"), c.req.query("after")));
+    return runEventStream(c, services, run, resumeAfter(c.req.header("last-event-id"), c.req.query("after")));
   });
 
   app.post("/v1/runs/:id/cancel", async (c) => {
