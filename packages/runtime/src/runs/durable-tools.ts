@@ -27,6 +27,17 @@ export interface DurableToolsOptions {
   replay?: { turn: ReplayTurn; model: ReplayModel };
 }
 
+/** The names of the tools that must not run twice, once per tool list (an agent's), not once per run. */
+const nonIdempotentByTools = new WeakMap<readonly AnyTool[], ReadonlySet<string>>();
+function nonIdempotentNames(tools: readonly AnyTool[]): ReadonlySet<string> {
+  let names = nonIdempotentByTools.get(tools);
+  if (!names) {
+    names = new Set(tools.filter((t) => t.idempotent === false).map((t) => t.name));
+    nonIdempotentByTools.set(tools, names);
+  }
+  return names;
+}
+
 /**
  * Per-run plugin that makes tool calls durable. After a call ends (last among the after-tool-call hooks, so
  * hooks that retry or rewrite have had their say) its outcome is recorded under the call's idempotency key before
@@ -37,9 +48,10 @@ export interface DurableToolsOptions {
 export function durableTools(options: DurableToolsOptions): Plugin {
   const { store, tenantId, runId, replay } = options;
   const offset = options.turnOffset ?? 0;
-  const nonIdempotent = new Set(options.tools.filter((t) => t.idempotent === false).map((t) => t.name));
+  const nonIdempotent = nonIdempotentNames(options.tools);
   let loopTurn = 0;
-  const supplied = new Set<string>();
+  // Only a resumed turn supplies outcomes: most runs never need the set.
+  let supplied: Set<string> | undefined;
   const replaying = () => replay !== undefined && loopTurn === 1;
   const put = (key: string, result: unknown) =>
     store.putIdempotencyRecord({ tenantId, key, runId, result }).then(() => undefined);
@@ -49,7 +61,7 @@ export function durableTools(options: DurableToolsOptions): Plugin {
     hooks: {
       "turn-start": (event) => {
         loopTurn = event.turn;
-        supplied.clear();
+        supplied?.clear();
       },
       "before-model-call": (event) => {
         if (replay && event.turn === 1) replay.model.arm();
@@ -61,7 +73,7 @@ export function durableTools(options: DurableToolsOptions): Plugin {
           ? (replay!.turn.committed.get(id) ?? replay!.turn.recorded.get(id))
           : undefined;
         if (outcome) {
-          supplied.add(id);
+          (supplied ??= new Set()).add(id);
           // An error outcome goes back as a refusal: the loop then builds the same error tool message.
           if (outcome.isError) event.deny = outcome.content;
           else event.result = outcome.content;
@@ -71,7 +83,7 @@ export function durableTools(options: DurableToolsOptions): Plugin {
           await put(toolStartKey(runId, loopTurn + offset, id), { started: true });
       },
       "after-tool-call": async (event) => {
-        if (event.retry || supplied.has(event.call.id)) return;
+        if (event.retry || supplied?.has(event.call.id)) return;
         if (event.isError && event.error?.code === "tool_cancelled") return;
         const record: ToolCallRecord = { content: event.content, isError: event.isError };
         if (event.error) record.code = event.error.code;

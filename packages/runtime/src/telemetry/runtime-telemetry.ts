@@ -54,6 +54,8 @@ export class RuntimeTelemetry {
   private readonly logger: Logger | undefined;
   private readonly now: () => number;
   private readonly live = new Map<string, RunContext>();
+  /** Instrumented agents by agent and tenant (`instrument`). */
+  private readonly instrumented = new WeakMap<HostedAgent, Map<string, HostedAgent>>();
   /** Runs whose usage this process recorded when their agent ended them (the settle that follows skips them). */
   private readonly recordedHere = new Set<string>();
   private closing: Promise<void> | undefined;
@@ -108,6 +110,25 @@ export class RuntimeTelemetry {
    * the same events it would see mounted on the agent), and the run's end to the usage ledger and the metrics.
    */
   instrument(agent: HostedAgent, tenantId: string, priorUsage?: Usage): HostedAgent {
+    // New runs of an agent for a tenant share one wrapper (runs are many, agents and tenants few); a resumed run,
+    // with usage from before the restart, gets its own.
+    if (priorUsage === undefined) {
+      let byTenant = this.instrumented.get(agent);
+      if (!byTenant) {
+        byTenant = new Map();
+        this.instrumented.set(agent, byTenant);
+      }
+      let wrapped = byTenant.get(tenantId);
+      if (!wrapped) {
+        wrapped = this.wrap(agent, tenantId, undefined);
+        byTenant.set(tenantId, wrapped);
+      }
+      return wrapped;
+    }
+    return this.wrap(agent, tenantId, priorUsage);
+  }
+
+  private wrap(agent: HostedAgent, tenantId: string, priorUsage: Usage | undefined): HostedAgent {
     const stream: HostedAgent["stream"] = (input, options) =>
       this.observe(agent.stream(input, options), {
         tenantId,
