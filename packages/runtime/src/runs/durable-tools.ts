@@ -73,7 +73,8 @@ export function durableTools(options: DurableToolsOptions): Plugin {
           ? (replay!.turn.committed.get(id) ?? replay!.turn.recorded.get(id))
           : undefined;
         if (outcome) {
-          (supplied ??= new Set()).add(id);
+          supplied ??= new Set();
+          supplied.add(id);
           // An error outcome goes back as a refusal: the loop then builds the same error tool message.
           if (outcome.isError) event.deny = outcome.content;
           else event.result = outcome.content;
