@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { emptyUsage, type Message, type Model, ModelNotConfiguredError, type Plugin } from "@skein/core";
+import {
+  type AgentEvent,
+  emptyUsage,
+  type Message,
+  type Model,
+  ModelNotConfiguredError,
+  type Plugin,
+} from "@skein/core";
 import type { Logger } from "pino";
 import type { AgentRegistry, HostedAgent } from "../agents/registry.ts";
 import { type SessionLimits, sessionExpiry } from "../sessions/session-limits.ts";
@@ -162,10 +169,11 @@ export class RunHost {
       model: replayModel ?? model,
       plugins: [plugin, ...(this.runPlugins?.(session) ?? [])],
     };
-    // Lazily, so that an agent that throws on start fails the run like any other error in its stream.
-    const events = (async function* () {
-      yield* agent.stream(input, options);
-    })();
+    // Lazily (the driver's `for await` asks for the iterator inside its `try`), so that an agent that throws on
+    // start fails the run like any other error in its stream; an object, not a generator around the stream.
+    const events: AsyncIterable<AgentEvent> = {
+      [Symbol.asyncIterator]: () => agent.stream(input, options)[Symbol.asyncIterator](),
+    };
     const { history: _history, ...drive } = plan;
     void driveRun(live, events, { store: this.store, logger: this.logger, ...drive })
       .catch((error: unknown) => this.logger.error({ runId: run.id, err: error }, "run driver failed"))

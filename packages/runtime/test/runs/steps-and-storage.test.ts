@@ -1,6 +1,7 @@
 import type { Message } from "@skein/core";
 import { scriptedModel } from "@skein/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { HostedAgent } from "../../src/agents/registry.ts";
 import { sessionHistory } from "../../src/runs/history.ts";
 import { RunFeed } from "../../src/runs/run-feed.ts";
 import type { SqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
@@ -164,5 +165,35 @@ describe("readers of a live run", () => {
     expect(feed.after(7)).toBeUndefined();
     expect(feed.after(8)?.map((e) => e.seq)).toEqual([9, 10]);
     expect(feed.after(10)).toEqual([]);
+  });
+});
+
+describe("an agent that fails to start", () => {
+  it("fails the run like an error in its stream: committed error and end, the session goes on", async () => {
+    const broken: HostedAgent = {
+      name: "worker",
+      description: "throws as soon as it is asked to run",
+      model: scriptedModel([]),
+      tools: [],
+      stream() {
+        throw new Error("agent could not start");
+      },
+    };
+    const manager = runManager(store, [broken]);
+    const session = (await store.getSession(T, "s1"))!;
+    const failed = await (await manager.start({ tenantId: T, session, agent: broken, input: [user("go")] }))
+      .done;
+    expect(failed).toMatchObject({ status: "failed", error: { message: "agent could not start" } });
+    expect((await store.listEvents(T, "s1")).map((e) => e.type)).toEqual(["error", "run-end"]);
+    expect(await sessionHistory(store, T, "s1")).toEqual([]); // it never started: nothing of it in the history
+    const next = await (
+      await manager.start({
+        tenantId: T,
+        session,
+        agent: worker(scriptedModel([{ text: "fine" }])),
+        input: [user("again")],
+      })
+    ).done;
+    expect(next).toMatchObject({ status: "completed" });
   });
 });
