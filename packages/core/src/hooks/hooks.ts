@@ -14,43 +14,76 @@ export interface Plugin {
   tools?: readonly AnyTool[];
 }
 
+type AnyHandler = (event: AgentEvent) => void | Promise<void>;
+type HandlerTable = Map<AgentEventType, AnyHandler[]>;
+
+function tableOf(plugins: readonly Plugin[]): HandlerTable {
+  const table: HandlerTable = new Map();
+  for (const plugin of plugins) {
+    for (const [type, value] of Object.entries(plugin.hooks)) {
+      const list = (Array.isArray(value) ? value : [value]) as AnyHandler[];
+      const existing = table.get(type as AgentEventType);
+      if (existing) existing.push(...list);
+      else table.set(type as AgentEventType, [...list]);
+    }
+  }
+  return table;
+}
+
+/** Each plugin's own table, built the first time a run uses the plugin (a shared plugin: once). */
+const pluginTables = new WeakMap<Plugin, HandlerTable>();
+function pluginTable(plugin: Plugin): HandlerTable {
+  let table = pluginTables.get(plugin);
+  if (!table) {
+    table = tableOf([plugin]);
+    pluginTables.set(plugin, table);
+  }
+  return table;
+}
+
 /**
  * Dispatch table built once per agent: a lookup per event, nothing when no handler listens. A run with plugins of its
- * own gets a bus layered on the agent's (`with`), holding only those plugins' handlers: a run copies nothing.
+ * own gets buses layered on the agent's (`with`), one per plugin, each sharing that plugin's table: a run copies
+ * no handler list, and a plugin used by many runs builds its table once.
  */
 export class HookBus {
-  private readonly handlers = new Map<AgentEventType, ((event: AgentEvent) => void | Promise<void>)[]>();
+  private readonly handlers: HandlerTable;
   private readonly base: HookBus | undefined;
 
-  constructor(plugins: Plugin[], base?: HookBus) {
+  constructor(plugins: Plugin[], base?: HookBus, table?: HandlerTable) {
     this.base = base;
-    for (const plugin of plugins) {
-      for (const [type, value] of Object.entries(plugin.hooks)) {
-        const list = Array.isArray(value) ? value : [value];
-        const existing = this.handlers.get(type as AgentEventType) ?? [];
-        existing.push(...(list as ((event: AgentEvent) => void | Promise<void>)[]));
-        this.handlers.set(type as AgentEventType, existing);
-      }
-    }
+    this.handlers = table ?? tableOf(plugins);
   }
 
   /** A bus running this bus's handlers, then these plugins' (per-run plugins); this bus is unchanged. */
   with(plugins: Plugin[]): HookBus {
-    return new HookBus(plugins, this);
+    let bus: HookBus = this;
+    for (const plugin of plugins) bus = new HookBus([], bus, pluginTable(plugin));
+    return bus;
   }
 
   has(type: AgentEventType): boolean {
     return this.handlers.has(type) || (this.base?.has(type) ?? false);
   }
 
-  /** Runs the handlers of `event.type` in registration order; awaits only when a handler returns a promise. */
-  async emit(event: AgentEvent): Promise<void> {
-    if (this.base?.has(event.type)) await this.base.emit(event);
+  /**
+   * Runs the handlers of `event.type` in registration order. Synchronous while the handlers are: a promise only
+   * once one returns a promise (the rest then run after it), so a bus of plain hooks costs no promise per event.
+   */
+  emit(event: AgentEvent): void | Promise<void> {
+    if (this.base?.has(event.type)) {
+      const pending = this.base.emit(event);
+      if (pending) return pending.then(() => this.emitOwn(event, 0));
+    }
+    return this.emitOwn(event, 0);
+  }
+
+  private emitOwn(event: AgentEvent, from: number): void | Promise<void> {
     const list = this.handlers.get(event.type);
     if (!list) return;
-    for (const handler of list) {
-      const pending = handler(event);
-      if (pending) await pending;
+    for (let i = from; i < list.length; i++) {
+      const pending = list[i]!(event);
+      if (pending) return pending.then(() => this.emitOwn(event, i + 1));
     }
   }
 }

@@ -1,6 +1,16 @@
 import path from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import { type AgentEvent, addUsage, emptyUsage, type RunEndEvent, type Usage } from "@skein/core";
+import {
+  type AgentEvent,
+  type AgentEventType,
+  addUsage,
+  emptyUsage,
+  type Handler,
+  type Hooks,
+  type Plugin,
+  type RunEndEvent,
+  type Usage,
+} from "@skein/core";
 import type { Logger } from "pino";
 import type { HostedAgent } from "../agents/registry.ts";
 import type { Run } from "../store/store.ts";
@@ -26,6 +36,21 @@ export interface RuntimeTelemetryOptions {
   logger?: Logger;
   now?: () => number;
 }
+
+/** The events the tracing plugin may listen to (every event but the per-chunk deltas and tool progress). */
+const OBSERVED: readonly AgentEventType[] = [
+  "turn-start",
+  "before-model-call",
+  "after-model-call",
+  "turn-end",
+  "turn-discarded",
+  "tool-call",
+  "before-tool-call",
+  "after-tool-call",
+  "tool-result",
+  "tool-error",
+  "error",
+];
 
 interface RunContext {
   tenantId: string;
@@ -106,72 +131,67 @@ export class RuntimeTelemetry {
   }
 
   /**
-   * The agent with its event stream observed: every event goes to the tracing plugin's hooks (the plugin sees
-   * the same events it would see mounted on the agent), and the run's end to the usage ledger and the metrics.
+   * The agent with its runs observed: every event goes to the tracing plugin's hooks, and the run's end to the
+   * usage ledger and the metrics. Done with a run plugin (the loop calls it as it publishes each event), not a
+   * generator around the run's stream: a run waiting on its model then holds nothing more of telemetry than its
+   * span. New runs of an agent for a tenant share one wrapper and plugin (runs are many, agents and tenants few); a
+   * resumed run, with usage from before the restart, gets its own.
    */
   instrument(agent: HostedAgent, tenantId: string, priorUsage?: Usage): HostedAgent {
-    // New runs of an agent for a tenant share one wrapper (runs are many, agents and tenants few); a resumed run,
-    // with usage from before the restart, gets its own.
-    if (priorUsage === undefined) {
-      let byTenant = this.instrumented.get(agent);
-      if (!byTenant) {
-        byTenant = new Map();
-        this.instrumented.set(agent, byTenant);
-      }
-      let wrapped = byTenant.get(tenantId);
-      if (!wrapped) {
-        wrapped = this.wrap(agent, tenantId, undefined);
-        byTenant.set(tenantId, wrapped);
-      }
-      return wrapped;
+    if (priorUsage !== undefined) return this.wrap(agent, tenantId, priorUsage);
+    let byTenant = this.instrumented.get(agent);
+    if (!byTenant) {
+      byTenant = new Map();
+      this.instrumented.set(agent, byTenant);
     }
-    return this.wrap(agent, tenantId, priorUsage);
+    let wrapped = byTenant.get(tenantId);
+    if (!wrapped) {
+      wrapped = this.wrap(agent, tenantId, undefined);
+      byTenant.set(tenantId, wrapped);
+    }
+    return wrapped;
   }
 
   private wrap(agent: HostedAgent, tenantId: string, priorUsage: Usage | undefined): HostedAgent {
+    const plugin = this.plugin({ tenantId, agent: agent.name, priorUsage });
     const stream: HostedAgent["stream"] = (input, options) =>
-      this.observe(agent.stream(input, options), {
-        tenantId,
-        agent: agent.name,
-        sessionId: options?.sessionId,
-        priorUsage,
-      });
+      agent.stream(input, { ...options, plugins: [...(options?.plugins ?? []), plugin] });
     return Object.create(agent, { stream: { value: stream } }) as HostedAgent;
   }
 
-  private async *observe(events: AsyncIterable<AgentEvent>, run: RunContext): AsyncGenerator<AgentEvent> {
-    if (!this.tracing) await this.loadTracing();
-    let runId: string | undefined;
-    let ended = false;
-    try {
-      for await (const event of events) {
-        if (event.type === "run-start") {
-          runId = event.runId;
-          this.live.set(runId, run);
-        }
-        this.dispatch(event);
-        if (event.type === "run-end") {
-          ended = true;
-          this.runEnded(event, run);
-        }
-        yield event;
-      }
-    } finally {
-      if (runId !== undefined) {
-        // The stream was abandoned (the runtime stopped reading): end the spans the plugin holds open.
-        if (!ended)
-          this.dispatch({
-            type: "run-end",
-            runId,
-            stopReason: "error",
-            text: "",
-            usage: emptyUsage(),
-            messages: [],
-            error: { code: "run_stream_abandoned", message: "The run's event stream was abandoned" },
-          });
-        this.live.delete(runId);
-      }
-    }
+  private plugin(run: RunContext): Plugin {
+    const dispatch = (event: AgentEvent) => this.dispatch(event);
+    const hooks: Hooks = {};
+    for (const type of OBSERVED) (hooks as Record<string, Handler<AgentEventType>>)[type] = dispatch;
+    hooks["run-start"] = (event) => {
+      this.live.set(
+        event.runId,
+        event.sessionId === undefined ? run : { ...run, sessionId: event.sessionId },
+      );
+      if (!this.tracing) return this.loadTracing().then(() => this.dispatch(event));
+      this.dispatch(event);
+    };
+    hooks["run-end"] = (event) => {
+      this.dispatch(event);
+      this.runEnded(event, this.live.get(event.runId) ?? run);
+      this.live.delete(event.runId);
+    };
+    return { name: "skein-runtime-telemetry", hooks };
+  }
+
+  /** A run that left without its end event (a shutdown suspended it): end the spans the tracing plugin holds open. */
+  private abandoned(runId: string): void {
+    if (!this.live.has(runId)) return;
+    this.dispatch({
+      type: "run-end",
+      runId,
+      stopReason: "error",
+      text: "",
+      usage: emptyUsage(),
+      messages: [],
+      error: { code: "run_stream_abandoned", message: "The run's event stream was abandoned" },
+    });
+    this.live.delete(runId);
   }
 
   private dispatch(event: AgentEvent): void {
@@ -194,6 +214,7 @@ export class RuntimeTelemetry {
    * suspended run's row is replaced when it ends after resuming.
    */
   runSettled(run: Run): void {
+    this.abandoned(run.id);
     if (this.recordedHere.delete(run.id)) return;
     try {
       this.usage.record({
