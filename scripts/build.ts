@@ -1,7 +1,7 @@
 // `npm run build`: bundles the CLI with the runtime, core and memory into `packages/cli/dist/skein.js` (and one file
 // per module in BUNDLED_MODULES, sharing chunks), so `skein serve` starts without type-stripping ~150 files and
 // resolving ~500 files of npm packages. `node packages/cli/src/main.ts` keeps running the sources.
-import { readFileSync, realpathSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -85,31 +85,15 @@ function sharedEntries(): { entries: Record<string, string>; manifest: SharedPac
   return { entries, manifest };
 }
 
-/**
- * The source file of a workspace package's export (`@skein/core/mcp` → `packages/core/src/mcp/index.ts`): its
- * `development` condition when the export has conditions. Node's own resolution would give the compiled `dist/`,
- * and the bundle would then hold two copies of the core (its entries from dist, its imports from the sources).
- */
-function workspaceSource(specifier: string): string {
-  const [scope, name, ...rest] = specifier.split("/");
-  const dir = path.join(root, "node_modules", `${scope}/${name}`);
-  const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
-    exports: Record<string, string | { development?: string; default: string }>;
-  };
-  const target = pkg.exports[rest.length > 0 ? `./${rest.join("/")}` : "."];
-  if (!target) throw new Error(`${specifier} is not exported by its package`);
-  return realpathSync(
-    path.join(dir, typeof target === "string" ? target : (target.development ?? target.default)),
-  );
-}
-
 /** Builds the CLI bundle; resolves with the total size of its JavaScript. */
 export async function buildCli(options: BuildOptions = {}): Promise<{ outdir: string; bytes: number }> {
   const outdir = options.outdir ?? path.join(root, "packages/cli/dist");
   const bundleDependencies = options.bundleDependencies ?? true;
   const entryPoints: Record<string, string> = { skein: path.join(root, "packages/cli/src/bundle/entry.ts") };
+  // esbuild resolves a package specifier as an entry point too, with the `development` condition below: the
+  // workspace packages' sources, as their imports inside the bundle (node's resolution would give core's dist/).
   for (const [specifier, file] of Object.entries(BUNDLED_MODULES))
-    entryPoints[file.replace(/\.js$/, "")] = workspaceSource(specifier);
+    entryPoints[file.replace(/\.js$/, "")] = specifier;
   const shared = bundleDependencies ? sharedEntries() : { entries: {}, manifest: {} };
   Object.assign(entryPoints, shared.entries);
   rmSync(outdir, { recursive: true, force: true });

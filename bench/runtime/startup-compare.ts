@@ -8,14 +8,11 @@
  * builds' data directories and compile caches are their own. Prints medians, the ratio to the floor of the same
  * round, and the 1-minute load average. A build outside the repo needs its npm packages resolvable from there.
  */
-import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { knobsURL, startMockServer } from "../mock-server.ts";
 import { summarize } from "../stats.ts";
-import { tempDataDir } from "./bench-processes.ts";
-import { createApiKey, type StartSample, type StartVariant, timeStart } from "./startup-probe.ts";
+import { FLOOR_VARIANT, interleaveStarts, type StartVariant } from "./startup-probe.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const [roundsArg, ...builds] = process.argv.slice(2);
@@ -23,16 +20,8 @@ const rounds = Number(roundsArg);
 if (!Number.isInteger(rounds) || rounds < 1 || builds.length === 0 || builds.some((b) => !b.includes("=")))
   throw new Error("usage: node bench/runtime/startup-compare.ts <rounds> <name>=<skein.js> ...");
 
-const floorServer =
-  "require('node:http').createServer((q,s)=>s.end('Healthy')).listen(Number(process.argv[1]),'127.0.0.1')";
 const variants: StartVariant[] = [
-  {
-    name: "floor",
-    command: "",
-    args: (p) => ["-e", floorServer, String(p)],
-    compileCache: false,
-    invoke: false,
-  },
+  FLOOR_VARIANT,
   ...builds.map((arg): StartVariant => {
     const [name, entry] = arg.split("=") as [string, string];
     const file = path.resolve(entry);
@@ -46,38 +35,9 @@ const variants: StartVariant[] = [
   }),
 ];
 
-const mock = await startMockServer();
-const dirs = variants.map((_, i) => ({
-  data: tempDataDir(`compare-${i}`),
-  cache: tempDataDir(`compare-cache-${i}`),
-}));
-for (const dir of dirs) {
-  for (const d of [dir.data, dir.cache]) rmSync(d, { recursive: true, force: true });
-  mkdirSync(dir.cache, { recursive: true });
-}
-const keys = variants.map((v, i) => (v.invoke ? createApiKey(repoRoot, dirs[i]!.data) : undefined));
-const samples = variants.map(() => [] as StartSample[]);
-const ratios = variants.map(() => [] as number[]);
 const loadBefore = os.loadavg()[0]!;
-try {
-  for (let round = -2; round < rounds; round++) {
-    for (const [i, variant] of variants.entries()) {
-      const sample = await timeStart(variant, {
-        cwd: repoRoot,
-        dataDir: dirs[i]!.data,
-        cacheDir: dirs[i]!.cache,
-        modelBaseUrl: knobsURL(mock.origin, { toolTurns: 0 }),
-        apiKey: keys[i],
-      });
-      if (round < 0) continue;
-      samples[i]!.push(sample);
-      ratios[i]!.push(sample.readyMs / samples[0]![round]!.readyMs);
-    }
-  }
-} finally {
-  await mock.close();
-  for (const dir of dirs) for (const d of [dir.data, dir.cache]) rmSync(d, { recursive: true, force: true });
-}
+const samples = await interleaveStarts(variants, rounds, { cwd: repoRoot, name: "compare" });
+const ratios = samples.map((list) => list.map((s, round) => s.readyMs / samples[0]![round]!.readyMs));
 
 const median = (values: (number | undefined)[]) => {
   const defined = values.filter((v): v is number => v !== undefined);

@@ -4,9 +4,11 @@
  * the data directory, the mock model server). CPU is the process's own, all threads, read from /proc.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { knobsURL, startMockServer } from "../mock-server.ts";
+import { tempDataDir } from "./bench-processes.ts";
 
 export interface StartVariant {
   name: string;
@@ -163,4 +165,61 @@ export function createApiKey(cwd: string, dataDir: string): string {
     { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
   );
   return out.trim();
+}
+
+/** A bare Node HTTP server answering every request: the floor every start is compared with. */
+export const FLOOR_VARIANT: StartVariant = {
+  name: "bare Node HTTP server (floor)",
+  command: "node -e <server>",
+  args: (port) => [
+    "-e",
+    "require('node:http').createServer((q,s)=>s.end('Healthy')).listen(Number(process.argv[1]),'127.0.0.1')",
+    String(port),
+  ],
+  compileCache: false,
+  invoke: false,
+};
+
+/**
+ * Starts each variant once per round, in fresh processes, after two unmeasured rounds (the data directory and the
+ * compile cache then exist, the file cache is warm); each variant has its own data directory and compile cache,
+ * and the mock model. Returns the samples per variant, one per measured round, in round order.
+ */
+export async function interleaveStarts(
+  variants: readonly StartVariant[],
+  rounds: number,
+  options: { cwd: string; name: string; onRound?: (round: number) => void },
+): Promise<StartSample[][]> {
+  const mock = await startMockServer();
+  const dirs = variants.map((_, i) => ({
+    data: tempDataDir(`${options.name}-${i}`),
+    cache: tempDataDir(`${options.name}-cache-${i}`),
+  }));
+  const clean = () => {
+    for (const dir of dirs)
+      for (const d of [dir.data, dir.cache]) rmSync(d, { recursive: true, force: true });
+  };
+  clean();
+  for (const dir of dirs) mkdirSync(dir.cache, { recursive: true });
+  const keys = variants.map((v, i) => (v.invoke ? createApiKey(options.cwd, dirs[i]!.data) : undefined));
+  const samples = variants.map(() => [] as StartSample[]);
+  try {
+    for (let round = -2; round < rounds; round++) {
+      for (const [i, variant] of variants.entries()) {
+        const sample = await timeStart(variant, {
+          cwd: options.cwd,
+          dataDir: dirs[i]!.data,
+          cacheDir: dirs[i]!.cache,
+          modelBaseUrl: knobsURL(mock.origin, { toolTurns: 0 }),
+          apiKey: keys[i],
+        });
+        if (round >= 0) samples[i]!.push(sample);
+      }
+      if (round >= 0) options.onRound?.(round);
+    }
+  } finally {
+    await mock.close();
+    clean();
+  }
+  return samples;
 }

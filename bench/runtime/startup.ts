@@ -6,18 +6,16 @@
  * serve` gets a first invocation (mock model), so what "ready" leaves for later shows. The project is the repo's
  * own `skein.config.ts` (the example agent), on a data directory that already exists (a restart).
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildCli } from "../../scripts/build.ts";
-import { knobsURL, startMockServer } from "../mock-server.ts";
 import type { BenchOptions, Section } from "../section.ts";
 import { log } from "../section.ts";
 import { fmtMs, summarize, table } from "../stats.ts";
-import { tempDataDir } from "./bench-processes.ts";
 import { importBreakdown } from "./startup-breakdown.ts";
-import { createApiKey, type StartSample, type StartVariant, timeStart } from "./startup-probe.ts";
+import { FLOOR_VARIANT, interleaveStarts, type StartSample, type StartVariant } from "./startup-probe.ts";
 
 export const READY_TARGET_MS = 300;
 
@@ -25,19 +23,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 /** The build with every npm package external, for comparison (inside the repo, so node_modules resolves). */
 const externalBuild = path.join(repoRoot, "bench/.work/runtime-startup/dist");
 
-const floorServer =
-  "require('node:http').createServer((q,s)=>s.end('Healthy')).listen(Number(process.argv[1]),'127.0.0.1')";
-
 const serve = (entry: string) => (port: number) => [entry, "serve", "--port", String(port)];
 
 const variants: StartVariant[] = [
-  {
-    name: "bare Node HTTP server (floor)",
-    command: "node -e <server>",
-    args: (port) => ["-e", floorServer, String(port)],
-    compileCache: false,
-    invoke: false,
-  },
+  FLOOR_VARIANT,
   {
     name: "from source, compile cache off",
     command: "NODE_DISABLE_COMPILE_CACHE=1 node packages/cli/src/main.ts serve",
@@ -95,37 +84,17 @@ export async function measureStartup(runs: number): Promise<StartupData> {
   log("startup: building the CLI (npm run build, and a build with every npm package external)");
   await buildCli();
   await buildCli({ outdir: externalBuild, bundleDependencies: false });
-  const mock = await startMockServer();
-  const dirs = variants.map((_, i) => ({
-    data: tempDataDir(`startup-${i}`),
-    cache: tempDataDir(`startup-cache-${i}`),
-  }));
-  for (const dir of dirs) {
-    for (const d of [dir.data, dir.cache]) rmSync(d, { recursive: true, force: true });
-    mkdirSync(dir.cache, { recursive: true });
-  }
-  const keys = variants.map((v, i) => (v.invoke ? createApiKey(repoRoot, dirs[i]!.data) : undefined));
-  const samples = variants.map(() => [] as StartSample[]);
   const load: [number, number] = [os.loadavg()[0]!, 0];
+  let samples: StartSample[][];
   try {
-    // Two unmeasured starts each: the data directory and the compile cache exist, the file cache is warm.
-    for (let round = -2; round < runs; round++) {
-      for (const [i, variant] of variants.entries()) {
-        const sample = await timeStart(variant, {
-          cwd: repoRoot,
-          dataDir: dirs[i]!.data,
-          cacheDir: dirs[i]!.cache,
-          modelBaseUrl: knobsURL(mock.origin, { toolTurns: 0 }),
-          apiKey: keys[i],
-        });
-        if (round >= 0) samples[i]!.push(sample);
-      }
-      if (round >= 0 && (round + 1) % 10 === 0) log(`startup: ${round + 1}/${runs} rounds`);
-    }
+    samples = await interleaveStarts(variants, runs, {
+      cwd: repoRoot,
+      name: "startup",
+      onRound: (round) => {
+        if ((round + 1) % 10 === 0) log(`startup: ${round + 1}/${runs} rounds`);
+      },
+    });
   } finally {
-    await mock.close();
-    for (const dir of dirs)
-      for (const d of [dir.data, dir.cache]) rmSync(d, { recursive: true, force: true });
     rmSync(path.dirname(externalBuild), { recursive: true, force: true });
   }
   load[1] = os.loadavg()[0]!;

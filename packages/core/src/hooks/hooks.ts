@@ -30,7 +30,8 @@ function tableOf(plugins: readonly Plugin[]): HandlerTable {
   return table;
 }
 
-/** Each plugin's own table, built the first time a run uses the plugin (a shared plugin: once). */
+/** Each plugin's own table, built the first time a bus uses the plugin (a plugin shared by runs: once). Never
+ * mutated after it is built, so buses share it. */
 const pluginTables = new WeakMap<Plugin, HandlerTable>();
 function pluginTable(plugin: Plugin): HandlerTable {
   let table = pluginTables.get(plugin);
@@ -50,15 +51,15 @@ export class HookBus {
   private readonly handlers: HandlerTable;
   private readonly base: HookBus | undefined;
 
-  constructor(plugins: Plugin[], base?: HookBus, table?: HandlerTable) {
+  constructor(plugins: Plugin[], base?: HookBus) {
     this.base = base;
-    this.handlers = table ?? tableOf(plugins);
+    this.handlers = plugins.length === 1 ? pluginTable(plugins[0]!) : tableOf(plugins);
   }
 
   /** A bus running this bus's handlers, then these plugins' (per-run plugins); this bus is unchanged. */
   with(plugins: Plugin[]): HookBus {
     let bus: HookBus = this;
-    for (const plugin of plugins) bus = new HookBus([], bus, pluginTable(plugin));
+    for (const plugin of plugins) bus = new HookBus([plugin], bus);
     return bus;
   }
 
@@ -71,10 +72,8 @@ export class HookBus {
    * once one returns a promise (the rest then run after it), so a bus of plain hooks costs no promise per event.
    */
   emit(event: AgentEvent): void | Promise<void> {
-    if (this.base?.has(event.type)) {
-      const pending = this.base.emit(event);
-      if (pending) return pending.then(() => this.emitOwn(event, 0));
-    }
+    const pending = this.base?.emit(event);
+    if (pending) return pending.then(() => this.emitOwn(event, 0));
     return this.emitOwn(event, 0);
   }
 

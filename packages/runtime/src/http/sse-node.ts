@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import { formatSse, HEARTBEAT, type SseMessage } from "./sse.ts";
 
@@ -56,20 +57,6 @@ const heartbeatFor = (ms: number): Heartbeat => {
   return heartbeat;
 };
 
-/** Resolves once `outgoing` can take more, or at once when the stream is gone. */
-function drained(outgoing: ServerResponse, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || outgoing.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      outgoing.off("drain", done);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    outgoing.once("drain", done);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
 /**
  * Sends `headers`, then every message of `source` as an SSE event, honouring backpressure (a slow client makes the
  * source wait, nothing piles up here). When the client goes away, the signal given to `source` aborts, so a reader
@@ -99,7 +86,9 @@ export function writeSse<T>(
         const next = await iterator.next();
         if (next.done || controller.signal.aborted) break;
         connection.wrote = true;
-        if (!outgoing.write(formatSse(toMessage(next.value)))) await drained(outgoing, controller.signal);
+        // Backpressure: wait until the client takes more (or goes away, which aborts the wait).
+        if (!outgoing.write(formatSse(toMessage(next.value))))
+          await once(outgoing, "drain", { signal: controller.signal }).catch(() => {});
       }
     } catch (error) {
       failure = error;

@@ -37,20 +37,20 @@ export interface RuntimeTelemetryOptions {
   now?: () => number;
 }
 
-/** The events the tracing plugin may listen to (every event but the per-chunk deltas and tool progress). */
-const OBSERVED: readonly AgentEventType[] = [
-  "turn-start",
+/**
+ * The events the tracing plugin listens to, besides run-start and run-end (which the telemetry plugin hooks itself).
+ * Listed here because the plugin loads only after the first request; a test checks the list against the plugin.
+ */
+export const TRACED_EVENTS: readonly AgentEventType[] = [
   "before-model-call",
   "after-model-call",
   "turn-end",
-  "turn-discarded",
   "tool-call",
-  "before-tool-call",
-  "after-tool-call",
   "tool-result",
   "tool-error",
-  "error",
 ];
+
+type TraceHandler = (event: AgentEvent) => unknown;
 
 interface RunContext {
   tenantId: string;
@@ -79,6 +79,8 @@ export class RuntimeTelemetry {
   private readonly logger: Logger | undefined;
   private readonly now: () => number;
   private readonly live = new Map<string, RunContext>();
+  /** The tracing plugin's handlers by event type, once it is loaded. */
+  private readonly traceHandlers = new Map<string, TraceHandler[]>();
   /** Instrumented agents by agent and tenant (`instrument`). */
   private readonly instrumented = new WeakMap<HostedAgent, Map<string, HostedAgent>>();
   /** Runs whose usage this process recorded when their agent ended them (the settle that follows skips them). */
@@ -117,6 +119,9 @@ export class RuntimeTelemetry {
             return run ? { [TENANT_ATTRIBUTE]: run.tenantId } : undefined;
           },
         });
+        // Each event type's handlers as a list, once: `dispatch` runs per event.
+        for (const [type, value] of Object.entries(this.tracing.plugin.hooks))
+          this.traceHandlers.set(type, (Array.isArray(value) ? value : [value]) as TraceHandler[]);
         if (this.tracing.otlp)
           this.logger?.info("exporting traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_* is set)");
         return this.tracing;
@@ -162,7 +167,7 @@ export class RuntimeTelemetry {
   private plugin(run: RunContext): Plugin {
     const dispatch = (event: AgentEvent) => this.dispatch(event);
     const hooks: Hooks = {};
-    for (const type of OBSERVED) (hooks as Record<string, Handler<AgentEventType>>)[type] = dispatch;
+    for (const type of TRACED_EVENTS) (hooks as Record<string, Handler<AgentEventType>>)[type] = dispatch;
     hooks["run-start"] = (event) => {
       this.live.set(
         event.runId,
@@ -195,12 +200,12 @@ export class RuntimeTelemetry {
   }
 
   private dispatch(event: AgentEvent): void {
-    const handlers = this.tracing?.plugin.hooks[event.type];
+    const handlers = this.traceHandlers.get(event.type);
     if (!handlers) return;
-    for (const handler of Array.isArray(handlers) ? handlers : [handlers]) {
+    for (const handler of handlers) {
       try {
         // The tracing plugin's handlers are synchronous; a failure must never reach the run.
-        void (handler as (e: AgentEvent) => unknown)(event);
+        void handler(event);
       } catch (error) {
         this.logger?.warn({ err: error, event: event.type }, "tracing failed on an event");
       }

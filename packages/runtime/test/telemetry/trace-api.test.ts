@@ -1,7 +1,7 @@
 import { tool } from "@skein/core";
 import { scriptedModel } from "@skein/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { RuntimeTelemetry } from "../../src/telemetry/runtime-telemetry.ts";
+import { RuntimeTelemetry, TRACED_EVENTS } from "../../src/telemetry/runtime-telemetry.ts";
 import { makeAgent, problemOf, startTestServer, type TestServer } from "../http/harness.ts";
 
 let t: TestServer | undefined;
@@ -157,5 +157,15 @@ describe("GET /v1/whoami", () => {
       keyId: null,
       devMode: true,
     });
+  });
+});
+
+describe("the runtime's telemetry plugin", () => {
+  it("hooks every event the tracing plugin listens to (it is listed before the plugin loads)", async () => {
+    const { tracingPlugin } = await import("@skein/core/telemetry");
+    const traced = Object.keys(tracingPlugin().hooks).filter(
+      (type) => type !== "run-start" && type !== "run-end",
+    );
+    expect([...TRACED_EVENTS].sort()).toEqual(traced.sort());
   });
 });

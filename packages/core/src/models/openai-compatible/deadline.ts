@@ -47,6 +47,15 @@ class DeadlineClock {
 
 const clock = new DeadlineClock();
 
+/** What a call is waiting for: the error message of each phase is built only when one expires. */
+export type DeadlinePhase = "connect" | "first-byte" | "idle" | "drain";
+const PHASE_MESSAGES: Record<DeadlinePhase, (url: string, ms: number) => string> = {
+  connect: (url, ms) => `No response headers from ${url} within ${ms} ms`,
+  "first-byte": (url, ms) => `No response body from ${url} within ${ms} ms`,
+  idle: (url, ms) => `The stream from ${url} was silent for ${ms} ms`,
+  drain: (url, ms) => `The stream from ${url} did not end within ${ms} ms of its [DONE]`,
+};
+
 /**
  * The deadline of one call, through its phases (connect, first byte, idle, drain). It only counts while the adapter
  * waits on the network (`wait`), so a slow consumer of the event stream never trips the idle deadline. On expiry it
@@ -58,19 +67,21 @@ export class Deadline {
   private expiresAt = Number.POSITIVE_INFINITY;
   private phaseMs = Number.POSITIVE_INFINITY;
   private waiting = false;
-  private message: () => string = () => "";
+  private phase: DeadlinePhase = "connect";
   private readonly controller: AbortController;
   private readonly provider: string;
+  private readonly url: string;
 
-  constructor(controller: AbortController, provider: string) {
+  constructor(controller: AbortController, provider: string, url: string) {
     this.controller = controller;
     this.provider = provider;
+    this.url = url;
   }
 
-  /** Starts a new phase with its own limit; `ms <= 0` or Infinity disables it. The message is built on expiry. */
-  arm(ms: number, message: () => string): void {
+  /** Starts a new phase with its own limit; `ms <= 0` or Infinity disables it. */
+  arm(ms: number, phase: DeadlinePhase): void {
     this.phaseMs = ms > 0 && Number.isFinite(ms) ? ms : Number.POSITIVE_INFINITY;
-    this.message = message;
+    this.phase = phase;
     this.wait();
   }
 
@@ -101,7 +112,9 @@ export class Deadline {
     if (!this.waiting) return time + this.phaseMs; // paused: the next wait() restarts the clock anyway
     if (time < this.expiresAt) return this.expiresAt;
     this.expiresAt = Number.POSITIVE_INFINITY;
-    this.error = new ModelTimeoutError(this.message(), { provider: this.provider });
+    this.error = new ModelTimeoutError(PHASE_MESSAGES[this.phase](this.url, this.phaseMs), {
+      provider: this.provider,
+    });
     this.controller.abort(this.error);
     return undefined;
   }

@@ -85,7 +85,7 @@ async function* streamChat(
   signal?.throwIfAborted();
   const { provider, timeouts } = call;
   const controller = new AbortController();
-  const deadline = new Deadline(controller, provider);
+  const deadline = new Deadline(controller, provider, call.url);
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -104,10 +104,7 @@ async function* streamChat(
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
     const body = buildRequestBody(call.options.model, request, call.options.body);
-    deadline.arm(
-      timeouts.connectMs,
-      () => `No response headers from ${call.url} within ${timeouts.connectMs} ms`,
-    );
+    deadline.arm(timeouts.connectMs, "connect");
     let response: Response;
     try {
       response = await call.fetch(call.url, {
@@ -119,10 +116,7 @@ async function* streamChat(
     } catch (error) {
       throw translate(error);
     }
-    deadline.arm(
-      timeouts.firstByteMs,
-      () => `No response body from ${call.url} within ${timeouts.firstByteMs} ms`,
-    );
+    deadline.arm(timeouts.firstByteMs, "first-byte");
     const assembler = new ChatStreamAssembler(provider, call.options.info?.pricing);
     const events: ModelEvent[] = [];
 
@@ -170,10 +164,7 @@ async function* streamChat(
       } else {
         if (!sawBody) {
           sawBody = true;
-          deadline.arm(
-            timeouts.idleMs,
-            () => `The stream from ${call.url} was silent for ${timeouts.idleMs} ms`,
-          );
+          deadline.arm(timeouts.idleMs, "idle");
           deadline.pause();
         }
         parser.push(result.value, payloads);
@@ -229,7 +220,7 @@ async function drain(
   deadline: Deadline,
   ms: number,
 ): Promise<void> {
-  deadline.arm(ms, () => "drain");
+  deadline.arm(ms, "drain");
   try {
     while (!(await reader.read()).done) {}
     deadline.clear();
