@@ -122,7 +122,9 @@ export class Agent<O = unknown> {
   /** Runs to the end. Throws `AgentRunError` (with a valid `result.messages`) on error or cancellation. */
   async run(input: RunInput, options: AgentRunOptions = {}): Promise<RunResult<O>> {
     let end: RunEndEvent | undefined;
-    for await (const event of runLoop(this.config, input, options)) if (event.type === "run-end") end = event;
+    // Only the run-end event is handed out; hooks still see every event.
+    for await (const event of runLoop(this.config, input, { ...options, endOnly: true }))
+      if (event.type === "run-end") end = event;
     const result = toResult<O>(end!);
     if (failedEndings.has(result.stopReason)) throw new AgentRunError(result);
     return result;

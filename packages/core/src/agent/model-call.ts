@@ -1,10 +1,11 @@
 import { ModelResponseError } from "../errors/errors.ts";
+import { modelEvents } from "../model/event-batches.ts";
 import type { AssistantMessage, ToolCall } from "../model/messages.ts";
-import type { FinishReason, Model, ModelRequest } from "../model/model.ts";
+import type { FinishReason, Model, ModelEvent, ModelRequest } from "../model/model.ts";
 import { emptyUsage, type Usage } from "../model/usage.ts";
 import { abortableDelay } from "./abortable-delay.ts";
 import { asSkeinError, errorInfo } from "./error-info.ts";
-import type { AfterModelCallEvent, AgentEvent, ModelCallTiming } from "./events.ts";
+import type { AfterModelCallEvent, AgentEvent, AgentEventType, ModelCallTiming } from "./events.ts";
 
 type Emit = (event: AgentEvent) => void | Promise<void>;
 
@@ -47,6 +48,10 @@ export async function* callModel(
   ids: { runId: string; turn: number },
   emit: Emit,
   signal?: AbortSignal,
+  /** Pass events through the hooks only, without yielding them (see `LoopRunOptions.endOnly`). */
+  quiet = false,
+  /** Whether anyone (the consumer or a hook) sees deltas of this type; unseen deltas are not built. */
+  seen: (type: AgentEventType) => boolean = () => true,
 ): AsyncGenerator<AgentEvent, TurnOutcome> {
   const { runId, turn } = ids;
   for (let attempt = 1; ; attempt++) {
@@ -60,31 +65,43 @@ export async function* callModel(
       let usage: Usage | undefined;
       let finishReason: FinishReason | undefined;
       let responseId: string | undefined;
-      for await (const event of model.stream(request, signal)) {
-        switch (event.type) {
-          case "text-delta":
-          case "reasoning-delta": {
-            state.firstChunkAt ??= epochNow();
-            if (event.type === "text-delta") text += event.text;
-            else reasoning += event.text;
-            const out: AgentEvent = { type: event.type, runId, turn, text: event.text };
-            const pending = emit(out);
-            if (pending) await pending;
-            state.emitted = true;
-            yield out;
-            break;
+      // One batch per network read when the model offers batches (see `eventBatches`), else single events.
+      const single: ModelEvent[] = [];
+      for await (const item of modelEvents(model, request, signal)) {
+        let batch: ModelEvent[];
+        if (Array.isArray(item)) batch = item;
+        else {
+          single[0] = item;
+          batch = single;
+        }
+        for (const event of batch) {
+          switch (event.type) {
+            case "text-delta":
+            case "reasoning-delta": {
+              state.firstChunkAt ??= epochNow();
+              if (event.type === "text-delta") text += event.text;
+              else reasoning += event.text;
+              if (seen(event.type)) {
+                const out: AgentEvent = { type: event.type, runId, turn, text: event.text };
+                const pending = emit(out);
+                if (pending) await pending;
+                state.emitted = true;
+                if (!quiet) yield out;
+              } else state.emitted = true;
+              break;
+            }
+            case "tool-call":
+              state.firstChunkAt ??= epochNow();
+              toolCalls.push(event.call);
+              break;
+            case "usage":
+              usage = event.usage;
+              break;
+            case "finish":
+              finishReason = event.reason;
+              responseId = event.requestId;
+              break;
           }
-          case "tool-call":
-            state.firstChunkAt ??= epochNow();
-            toolCalls.push(event.call);
-            break;
-          case "usage":
-            usage = event.usage;
-            break;
-          case "finish":
-            finishReason = event.reason;
-            responseId = event.requestId;
-            break;
         }
       }
       signal?.throwIfAborted();
@@ -111,14 +128,14 @@ export async function* callModel(
     };
     const pending = emit(after);
     if (pending) await pending;
-    yield after;
+    if (!quiet) yield after;
     if (outcome) return outcome;
     if (!after.retry) throw after.error;
     if (state.emitted) {
       const discarded: AgentEvent = { type: "turn-discarded", runId, turn, error: errorInfo(failure) };
       const pendingDiscard = emit(discarded);
       if (pendingDiscard) await pendingDiscard;
-      yield discarded;
+      if (!quiet) yield discarded;
     }
     await abortableDelay(after.retry.delayMs, signal);
     signal?.throwIfAborted();

@@ -7,10 +7,17 @@ import { addUsage, emptyUsage, type Usage } from "../model/usage.ts";
 import type { CompiledSchema } from "../schema/schema.ts";
 import type { ToolLogger } from "../tools/tool.ts";
 import { errorInfo } from "./error-info.ts";
-import type { AgentEvent, BeforeModelCallEvent, ErrorInfo, RunEndEvent, StopReason } from "./events.ts";
+import type {
+  AgentEvent,
+  AgentEventType,
+  BeforeModelCallEvent,
+  ErrorInfo,
+  RunEndEvent,
+  StopReason,
+} from "./events.ts";
 import { callModel } from "./model-call.ts";
 import { checkOutput, outputCorrection } from "./structured-output.ts";
-import { executeToolCalls } from "./tool-executor.ts";
+import { executeToolCalls, runToolCalls, type ToolRunSettings } from "./tool-executor.ts";
 import { extendToolbox, type Toolbox } from "./toolbox.ts";
 import type { ContextManager, RunInput, RunOptions } from "./types.ts";
 
@@ -41,6 +48,11 @@ export interface LoopRunOptions extends RunOptions {
   model?: Model;
   /** Called with the run-end event just before it is published (how `RunStream.result` resolves). */
   onEnd?: (end: RunEndEvent) => void;
+  /**
+   * Yield only the run-end event (`agent.run()`, which reads nothing else). Every event still passes through the
+   * hooks in the same order; only the hand-over to the consumer, a few promise hops per event, is skipped.
+   */
+  endOnly?: boolean;
 }
 
 /**
@@ -64,6 +76,9 @@ export async function* runLoop(
   const emit = (event: AgentEvent): void | Promise<void> =>
     bus.has(event.type) ? bus.emit(event) : undefined;
   let pending: void | Promise<void>;
+  const quiet = options.endOnly === true;
+  /** Whether anyone sees events of this type: the consumer (unless `endOnly`) or a hook. Unseen ones are not built. */
+  const seen = (type: AgentEventType): boolean => !quiet || bus.has(type);
   const inputMessages: Message[] = typeof input === "string" ? [{ role: "user", content: input }] : input;
   const committed: Message[] = [...(options.history ?? []), ...inputMessages];
   const maxTurns = options.maxTurns ?? config.maxTurns;
@@ -76,17 +91,19 @@ export async function* runLoop(
   let stopReason: StopReason = "done";
   let error: ErrorInfo | undefined;
 
-  const start: AgentEvent = {
-    type: "run-start",
-    runId,
-    agent: config.name,
-    description: config.description || undefined,
-    sessionId: options.sessionId,
-    input: inputMessages,
-  };
-  pending = emit(start);
-  if (pending) await pending;
-  yield start;
+  if (seen("run-start")) {
+    const start: AgentEvent = {
+      type: "run-start",
+      runId,
+      agent: config.name,
+      description: config.description || undefined,
+      sessionId: options.sessionId,
+      input: inputMessages,
+    };
+    pending = emit(start);
+    if (pending) await pending;
+    if (!quiet) yield start;
+  }
 
   const model = options.model ?? config.model;
   try {
@@ -108,10 +125,12 @@ export async function* runLoop(
         stopReason = "max-tokens";
         break;
       }
-      const turnStart: AgentEvent = { type: "turn-start", runId, turn };
-      pending = emit(turnStart);
-      if (pending) await pending;
-      yield turnStart;
+      if (seen("turn-start")) {
+        const turnStart: AgentEvent = { type: "turn-start", runId, turn };
+        pending = emit(turnStart);
+        if (pending) await pending;
+        if (!quiet) yield turnStart;
+      }
 
       let request: ModelRequest = {
         system: config.instructions || undefined,
@@ -123,32 +142,37 @@ export async function* runLoop(
         providerOptions: config.providerOptions,
       };
       if (config.context) request = await config.context.prepare(request, { model, signal });
-      const before: BeforeModelCallEvent = {
-        type: "before-model-call",
-        runId,
-        turn,
-        request,
-        model: { id: model.id, provider: model.provider },
-      };
-      pending = emit(before);
-      if (pending) await pending;
-      yield before;
+      if (seen("before-model-call")) {
+        const before: BeforeModelCallEvent = {
+          type: "before-model-call",
+          runId,
+          turn,
+          request,
+          model: { id: model.id, provider: model.provider },
+        };
+        pending = emit(before);
+        if (pending) await pending;
+        if (!quiet) yield before;
+        request = before.request; // hooks may have replaced it
+      }
 
-      const outcome = yield* callModel(model, before.request, { runId, turn }, emit, signal);
+      const outcome = yield* callModel(model, request, { runId, turn }, emit, signal, quiet, seen);
       usage = addUsage(usage, outcome.usage);
       const { message } = outcome;
-      const turnEnd: AgentEvent = {
-        type: "turn-end",
-        runId,
-        turn,
-        message,
-        usage: outcome.usage,
-        finishReason: outcome.finishReason,
-        responseId: outcome.responseId,
-      };
-      pending = emit(turnEnd);
-      if (pending) await pending;
-      yield turnEnd;
+      if (seen("turn-end")) {
+        const turnEnd: AgentEvent = {
+          type: "turn-end",
+          runId,
+          turn,
+          message,
+          usage: outcome.usage,
+          finishReason: outcome.finishReason,
+          responseId: outcome.responseId,
+        };
+        pending = emit(turnEnd);
+        if (pending) await pending;
+        if (!quiet) yield turnEnd;
+      }
 
       if (!message.toolCalls) {
         committed.push(message);
@@ -169,7 +193,7 @@ export async function* runLoop(
         continue;
       }
 
-      const results = yield* executeToolCalls(message.toolCalls, {
+      const settings: ToolRunSettings = {
         runId,
         turn,
         sessionId: options.sessionId,
@@ -180,7 +204,11 @@ export async function* runLoop(
         logger: config.logger,
         signal,
         emit,
-      });
+        seen,
+      };
+      const results = quiet
+        ? await runToolCalls(message.toolCalls, settings)
+        : yield* executeToolCalls(message.toolCalls, settings);
       committed.push(message, ...results.map((r) => r.message));
       if (signal?.aborted) {
         stopReason = "cancelled";
@@ -212,7 +240,7 @@ export async function* runLoop(
     const errorEvent: AgentEvent = { type: "error", runId, error };
     pending = emit(errorEvent);
     if (pending) await pending;
-    yield errorEvent;
+    if (!quiet) yield errorEvent;
   }
   const end: RunEndEvent = {
     type: "run-end",

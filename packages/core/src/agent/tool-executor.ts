@@ -5,7 +5,14 @@ import type { AnyTool, ToolLogger } from "../tools/tool.ts";
 import { abortableDelay } from "./abortable-delay.ts";
 import { AsyncQueue } from "./async-queue.ts";
 import { errorInfo } from "./error-info.ts";
-import type { AfterToolCallEvent, AgentEvent, BeforeToolCallEvent, ParsedToolCall } from "./events.ts";
+import type {
+  AfterToolCallEvent,
+  AgentEvent,
+  AgentEventType,
+  BeforeToolCallEvent,
+  ParsedToolCall,
+} from "./events.ts";
+import { invokeTool, isPromiseLike } from "./tool-invoke.ts";
 
 export interface ToolRunSettings {
   runId: string;
@@ -19,6 +26,8 @@ export interface ToolRunSettings {
   signal?: AbortSignal;
   /** Passes an event through the hook bus; returns a promise only when a handler is listening. */
   emit(event: AgentEvent): void | Promise<void>;
+  /** Whether anyone (the consumer or a hook) sees events of this type; unseen reports are not built. */
+  seen(type: AgentEventType): boolean;
 }
 
 export interface ToolCallOutcome {
@@ -41,24 +50,15 @@ function parseArguments(raw: string): { ok: true; value: unknown } | { ok: false
   }
 }
 
-/** Rejects as soon as `signal` aborts, so a tool that ignores its signal can never hang the run. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+/** The batch's signal: the run's, plus the batch's own controller (a failing hook stops the other tools). */
+function scopedSettings(settings: ToolRunSettings, batch: AbortController): ToolRunSettings {
+  return {
+    ...settings,
+    signal: settings.signal ? AbortSignal.any([settings.signal, batch.signal]) : batch.signal,
+  };
 }
+
+const ignore = (): void => {};
 
 /**
  * Runs one turn's tool calls (concurrently unless `sequential`), yielding their events as they happen and
@@ -74,14 +74,13 @@ export async function* executeToolCalls(
     | { type: "failed"; error: unknown };
   const queue = new AsyncQueue<Item>();
   const outcomes: ToolCallOutcome[] = new Array(calls.length);
-  // A failing hook ends the run: the batch's own controller stops the other tools of the turn.
-  const batch = new AbortController();
-  const scoped = {
-    ...settings,
-    signal: settings.signal ? AbortSignal.any([settings.signal, batch.signal]) : batch.signal,
-  };
+  // A lone call has no sibling to stop when it fails: it needs no batch controller.
+  const batch = calls.length > 1 ? new AbortController() : undefined;
+  const scoped = batch ? scopedSettings(settings, batch) : settings;
+  const push = (event: AgentEvent) => queue.push(event);
+  const eager = calls.length === 1 || settings.sequential;
   const start = (index: number) =>
-    runOne(calls[index]!, scoped, (event) => queue.push(event)).then(
+    runOne(calls[index]!, scoped, push, eager).then(
       (outcome) => queue.push({ type: "done", index, outcome }),
       (error) => queue.push({ type: "failed", error }),
     );
@@ -97,7 +96,7 @@ export async function* executeToolCalls(
   while (running > 0) {
     const item = await queue.next();
     if (item.type === "failed") {
-      batch.abort(item.error);
+      batch?.abort(item.error);
       throw item.error;
     }
     if (item.type === "done") {
@@ -111,16 +110,44 @@ export async function* executeToolCalls(
   return outcomes;
 }
 
+/**
+ * `executeToolCalls` for a consumer that reads no events (`agent.run()`): the same calls, hooks, order and
+ * failure handling, without handing each event over through a queue and a generator.
+ */
+export async function runToolCalls(calls: ToolCall[], settings: ToolRunSettings): Promise<ToolCallOutcome[]> {
+  // A lone call has no sibling to stop when it fails: it needs no batch controller.
+  if (calls.length === 1) return [await runOne(calls[0]!, settings, ignore, true)];
+  const batch = new AbortController();
+  const scoped = scopedSettings(settings, batch);
+  try {
+    if (!settings.sequential)
+      return await Promise.all(calls.map((call) => runOne(call, scoped, ignore, false)));
+    const outcomes: ToolCallOutcome[] = [];
+    for (const call of calls) outcomes.push(await runOne(call, scoped, ignore, true));
+    return outcomes;
+  } catch (error) {
+    batch.abort(error);
+    throw error;
+  }
+}
+
+/**
+ * One call: its events, validation, hooks and the tool itself. `eager` when no other call of the batch runs beside it:
+ * steps that finish synchronously then go on at once. Otherwise every step waits a tick, so concurrent calls advance
+ * side by side (all of them start before any of them can finish) whatever their hooks and tools do synchronously.
+ */
 async function runOne(
   call: ToolCall,
   settings: ToolRunSettings,
   push: (event: AgentEvent) => void,
+  eager: boolean,
 ): Promise<ToolCallOutcome> {
   const { runId } = settings;
   const started = performance.now();
-  const emitAndPush = async (event: AgentEvent) => {
+  /** Hooks, then the consumer; a promise only when a hook returned one. */
+  const emitAndPush = (event: AgentEvent): void | Promise<void> => {
     const pending = settings.emit(event);
-    if (pending) await pending;
+    if (pending) return pending.then(() => push(event));
     push(event);
   };
   const fail = async (code: string, message: string): Promise<ToolCallOutcome> => {
@@ -139,19 +166,23 @@ async function runOne(
   };
 
   const parsed = parseArguments(call.arguments);
-  await emitAndPush({
-    type: "tool-call",
-    runId,
-    turn: settings.turn,
-    call: { ...call, input: parsed.ok ? parsed.value : undefined },
-  });
+  let pending = settings.seen("tool-call")
+    ? emitAndPush({
+        type: "tool-call",
+        runId,
+        turn: settings.turn,
+        call: { ...call, input: parsed.ok ? parsed.value : undefined },
+      })
+    : undefined;
+  if (pending || !eager) await pending;
   const tool = settings.tools.get(call.name);
   if (!tool) {
     const available = [...settings.tools.keys()].join(", ") || "none";
     return fail("tool_not_found", `Unknown tool "${call.name}". Available tools: ${available}.`);
   }
   if (!parsed.ok) return fail("tool_invalid_arguments", parsed.message);
-  const validation = await tool.input.validate(parsed.value);
+  let validation = tool.input.validate(parsed.value);
+  if (!eager || isPromiseLike(validation)) validation = await validation;
   if (!validation.ok) {
     return fail(
       "tool_invalid_arguments",
@@ -161,7 +192,8 @@ async function runOne(
 
   const parsedCall: ParsedToolCall = { ...call, input: validation.value };
   const before: BeforeToolCallEvent = { type: "before-tool-call", runId, call: parsedCall };
-  await emitAndPush(before);
+  pending = emitAndPush(before);
+  if (pending || !eager) await pending;
   if (before.deny !== undefined) return fail("tool_denied", before.deny);
 
   for (let attempt = 1; ; attempt++) {
@@ -171,7 +203,9 @@ async function runOne(
       content = toContent(before.result);
     } else {
       try {
-        content = toContent(await invoke(tool, parsedCall, settings, push));
+        let result = invokeTool(tool, parsedCall, settings, push);
+        if (!eager || isPromiseLike(result)) result = await result;
+        content = toContent(result);
       } catch (caught) {
         const info = errorInfo(caught, "tool_failed");
         error =
@@ -188,85 +222,28 @@ async function runOne(
       isError: error !== undefined,
       error,
     };
-    await emitAndPush(after);
+    pending = emitAndPush(after);
+    if (pending || !eager) await pending;
     if (after.retry && !settings.signal?.aborted) {
       await abortableDelay(after.retry.delayMs, settings.signal);
       continue;
     }
     if (after.isError) return fail(after.error?.code ?? "tool_failed", after.content);
-    await emitAndPush({
-      type: "tool-result",
-      runId,
-      callId: call.id,
-      name: call.name,
-      content: after.content,
-      durationMs: performance.now() - started,
-    });
+    pending = undefined;
+    if (settings.seen("tool-result")) {
+      pending = emitAndPush({
+        type: "tool-result",
+        runId,
+        callId: call.id,
+        name: call.name,
+        content: after.content,
+        durationMs: performance.now() - started,
+      });
+    }
+    if (pending || !eager) await pending;
     return {
       message: { role: "tool", toolCallId: call.id, name: call.name, content: after.content },
       failed: false,
     };
-  }
-}
-
-async function invoke(
-  tool: AnyTool,
-  call: ParsedToolCall,
-  settings: ToolRunSettings,
-  push: (event: AgentEvent) => void,
-): Promise<unknown> {
-  const timeoutMs = tool.timeoutMs ?? settings.timeoutMs;
-  // One controller and one timer per call, both released when the call ends: `AbortSignal.timeout` would keep
-  // each call's timer and signal alive for the whole deadline, so memory would grow with throughput.
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException(`Tool ${call.name} timed out`, "TimeoutError"));
-  }, timeoutMs);
-  const parent = settings.signal;
-  const onParentAbort = () => controller.abort(parent?.reason);
-  if (parent?.aborted) onParentAbort();
-  else parent?.addEventListener("abort", onParentAbort, { once: true });
-  const signal = controller.signal;
-  const ctx = {
-    signal,
-    runId: settings.runId,
-    sessionId: settings.sessionId,
-    toolCallId: call.id,
-    agentName: settings.agentName,
-    logger: settings.logger,
-  };
-  try {
-    const iterator = tool.stream(call.input, ctx)[Symbol.asyncIterator]();
-    try {
-      while (true) {
-        const step = await abortable(iterator.next(), signal);
-        if (step.done) throw new ToolError("tool_no_result", `Tool ${call.name} ended without a result`);
-        if (step.value.type === "result") return step.value.content;
-        const progress: AgentEvent = {
-          type: "tool-progress",
-          runId: settings.runId,
-          callId: call.id,
-          name: call.name,
-          data: step.value.data,
-        };
-        const pending = settings.emit(progress);
-        if (pending) await pending;
-        push(progress);
-      }
-    } finally {
-      // Let a generator tool run its cleanup; never wait on a tool that ignores its signal.
-      void iterator.return?.(undefined)?.catch(() => {});
-    }
-  } catch (error) {
-    if (timedOut && !parent?.aborted) {
-      throw new ToolError("tool_timeout", `Tool ${call.name} did not finish within ${timeoutMs} ms`);
-    }
-    if (parent?.aborted) throw new ToolError("tool_cancelled", `Tool ${call.name} was cancelled`);
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    parent?.removeEventListener("abort", onParentAbort);
   }
 }

@@ -1,9 +1,13 @@
 import { ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Context } from "hono";
+import type { RunManager } from "../runs/run-manager.ts";
+import type { Run } from "../store/store.ts";
 import type { RuntimeEnv } from "./context.ts";
 import { HttpError } from "./problem.ts";
-import { writeSse } from "./sse-node.ts";
+import { type RunSseFormat, writeRunSse, writeSse } from "./sse-node.ts";
+
+export type { RunSseFormat } from "./sse-node.ts";
 
 export interface SseMessage {
   id?: string | number;
@@ -55,17 +59,59 @@ export function sseResponse<T = SseMessage>(
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS;
   // Items become messages here rather than in a generator around the source: one object less per open stream.
   const toMessage = options.toMessage ?? ((item: T) => item as SseMessage);
-  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
-  if (outgoing instanceof ServerResponse && !outgoing.headersSent) {
+  const outgoing = nodeOutgoing(c);
+  if (outgoing) {
     writeSse(outgoing, source, toMessage, all, heartbeatMs);
     return RESPONSE_ALREADY_SENT; // the adapter's marker: the handler wrote the response itself
   }
-  return webSseResponse(source, toMessage, all, heartbeatMs);
+  return webSseResponse(source, (item) => formatSse(toMessage(item)), all, heartbeatMs);
+}
+
+/** Node's response for this request, when the app runs on `@hono/node-server` and nothing was sent yet. */
+function nodeOutgoing(c: Context<RuntimeEnv>): ServerResponse | undefined {
+  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+  return outgoing instanceof ServerResponse && !outgoing.headersSent ? outgoing : undefined;
+}
+
+/**
+ * The run's committed events after `afterSeq` (then its live ones, until it ends here) as a `text/event-stream`
+ * response, each written as `format` says. On Node, a run follower pushes them straight to the connection (no
+ * generator, promise or abort signal per idle stream); elsewhere the run's events are read as a Web stream.
+ */
+export function runSseResponse(
+  c: Context<RuntimeEnv>,
+  runs: RunManager,
+  run: Run,
+  afterSeq: number,
+  format: RunSseFormat,
+  headers: Record<string, string> = {},
+  options: SseOptions = {},
+): Response {
+  const all = { ...SSE_HEADERS, "x-request-id": c.get("requestId"), ...headers };
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS;
+  const outgoing = nodeOutgoing(c);
+  if (outgoing) {
+    writeRunSse(outgoing, (sink) => runs.follow(run, afterSeq, sink), format, all, heartbeatMs);
+    return RESPONSE_ALREADY_SENT;
+  }
+  return webSseResponse(
+    async function* (signal) {
+      if (format.head) yield format.head;
+      for await (const event of runs.events(run, afterSeq, signal)) {
+        const text = format.event(event);
+        if (text !== "") yield text;
+      }
+      if (format.tail) yield format.tail;
+    },
+    (text: string) => text,
+    all,
+    heartbeatMs,
+  );
 }
 
 function webSseResponse<T>(
   source: (signal: AbortSignal) => AsyncIterable<T>,
-  toMessage: (item: T) => SseMessage,
+  toText: (item: T) => string,
   headers: Record<string, string>,
   heartbeatMs: number,
 ): Response {
@@ -96,7 +142,7 @@ function webSseResponse<T>(
           stream.close();
         } else {
           wrote = true;
-          stream.enqueue(encoder.encode(formatSse(toMessage(next.value))));
+          stream.enqueue(encoder.encode(toText(next.value)));
         }
       } catch (error) {
         stop();

@@ -2,6 +2,11 @@ import type { Run, SessionEvent, Store } from "../store/store.ts";
 
 const defaultCapacity = 1024;
 
+/** A reader parked on a feed (`RunFollower`): woken once, on a microtask, at the next `push` or `end`. */
+export interface FeedWaiter {
+  wake(): void;
+}
+
 /**
  * The tail of a live run's committed events, kept in memory so that readers following the run (SSE) are woken with
  * the new events instead of querying the store after each one. It covers every event of the run after `coveredFrom`
@@ -11,25 +16,38 @@ export class RunFeed {
   private events: SessionEvent[] = [];
   private coveredFrom: number;
   private readonly capacity: number;
-  private wake!: () => void;
-  private woken!: Promise<void>;
+  /** Made on demand by `next()`, for readers that await (`readRunEvents`). */
+  private wake: (() => void) | undefined;
+  private woken: Promise<void> | undefined;
+  private waiters: FeedWaiter[] = [];
   private ended = false;
 
   constructor(lastSeq: number, capacity = defaultCapacity) {
     this.coveredFrom = lastSeq;
     this.capacity = capacity;
-    this.reset();
-  }
-
-  private reset(): void {
-    this.woken = new Promise((resolve) => {
-      this.wake = resolve;
-    });
   }
 
   /** Resolves at the next `push` or `end`: take it before reading, await it when the read found nothing. */
   next(): Promise<void> {
+    this.woken ??= new Promise((resolve) => {
+      this.wake = resolve;
+    });
     return this.woken;
+  }
+
+  /** Wakes `waiter` (once) at the next `push` or `end`. */
+  wait(waiter: FeedWaiter): void {
+    this.waiters.push(waiter);
+  }
+
+  /** Readers parked on this feed (`wait`), not yet woken. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  unwait(waiter: FeedWaiter): void {
+    const i = this.waiters.indexOf(waiter);
+    if (i >= 0) this.waiters.splice(i, 1);
   }
 
   /** Adds events just committed (in order) and wakes the readers. */
@@ -63,8 +81,15 @@ export class RunFeed {
 
   private fire(): void {
     const wake = this.wake;
-    this.reset();
-    wake();
+    this.wake = this.woken = undefined;
+    wake?.();
+    if (this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    // Woken after the committing code has moved on, as awaiting readers are: a reader's writes never run inside it.
+    queueMicrotask(() => {
+      for (const waiter of waiters) waiter.wake();
+    });
   }
 }
 

@@ -2,12 +2,13 @@ import { ModelNotConfiguredError, type Usage } from "@skein/core";
 import type { HostedAgent } from "../agents/registry.ts";
 import { HttpError } from "../http/problem.ts";
 import { RunNotActiveError, SessionBusyError } from "../store/errors.ts";
-import type { Run, SessionEvent } from "../store/store.ts";
+import type { Run, SessionEvent, Store } from "../store/store.ts";
 import { isTerminal } from "../store/store.ts";
 import { loadSessionHistory } from "./history.ts";
 import { decideResume, resumeEvents } from "./resume-run.ts";
 import { commitEvents, endRunWithError, errorInfo, suspendRun } from "./run-driver.ts";
-import { readRunEvents } from "./run-feed.ts";
+import { type RunFeed, readRunEvents } from "./run-feed.ts";
+import { type RunEventHost, type RunEventSink, RunFollower } from "./run-follower.ts";
 import { laneKey, newRunId, RunHost } from "./run-host.ts";
 import type { RecoveryReport, ShutdownOptions, StartedRun, StartRunParams } from "./run-types.ts";
 
@@ -35,7 +36,7 @@ const within = (promise: Promise<unknown>, ms: number) =>
  * committed to the store before the next starts (`driveRun`). Resumes the runs a stopped process left (`recover`)
  * and suspends runs on shutdown so that they resume.
  */
-export class RunManager extends RunHost {
+export class RunManager extends RunHost implements RunEventHost {
   /**
    * Starts a run, or queues it (`onBusy: "queue"`) behind the session's run in flight; 409 `session_busy` otherwise.
    * Throws `ModelNotConfiguredError` (503) before creating anything when the agent has no model.
@@ -82,6 +83,23 @@ export class RunManager extends RunHost {
    */
   events(run: Run, afterSeq = 0, signal?: AbortSignal): AsyncGenerator<SessionEvent> {
     return readRunEvents(this.store, run, afterSeq, signal, () => this.live.get(run.id)?.feed);
+  }
+
+  /**
+   * What `events` yields, pushed to `sink` (an SSE connection) by a small follower object instead of a suspended
+   * generator: the cheap way to hold thousands of idle readers. `stop()` it when the reader goes away.
+   */
+  follow(run: Run, afterSeq: number, sink: RunEventSink): RunFollower {
+    return new RunFollower(this, run, afterSeq, sink).start();
+  }
+
+  get eventStore(): Store {
+    return this.store;
+  }
+
+  /** The in-memory feed of a run in flight here. */
+  feedOf(runId: string): RunFeed | undefined {
+    return this.live.get(runId)?.feed;
   }
 
   /** Resolves with the stored run once it ends; immediately when it is not in flight here. */

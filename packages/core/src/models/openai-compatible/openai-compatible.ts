@@ -1,4 +1,5 @@
 import { ModelError, ModelNetworkError, ModelResponseError } from "../../errors/errors.ts";
+import { type BatchingModel, eventBatches, flattenBatches } from "../../model/event-batches.ts";
 import type { Model, ModelEvent, ModelInfo, ModelRequest } from "../../model/model.ts";
 import { Deadline } from "./deadline.ts";
 import { errorFromResponse, parseErrorBody, parseRetryAfter } from "./http-errors.ts";
@@ -51,12 +52,15 @@ export function openaiCompatible(options: OpenAICompatibleOptions): Model {
   const timeouts = { ...defaultTimeouts, ...options.timeouts };
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const call: ChatCall = { url, provider, timeouts, fetch: fetchImpl, options };
-  return {
+  const model: BatchingModel = {
     id: options.model,
     provider,
     info: options.info,
-    stream: (request: ModelRequest, signal?: AbortSignal) => streamChat(call, request, signal),
+    stream: (request: ModelRequest, signal?: AbortSignal) =>
+      flattenBatches(streamChat(call, request, signal)),
+    [eventBatches]: (request: ModelRequest, signal?: AbortSignal) => streamChat(call, request, signal),
   };
+  return model;
 }
 
 interface ChatCall {
@@ -77,11 +81,12 @@ function requestHeaders(options: OpenAICompatibleOptions): Record<string, string
   return { ...headers, ...options.headers };
 }
 
+/** One model turn, its events in batches: one per network read (and the last one after the stream ends). */
 async function* streamChat(
   call: ChatCall,
   request: ModelRequest,
   signal?: AbortSignal,
-): AsyncGenerator<ModelEvent> {
+): AsyncGenerator<ModelEvent[]> {
   signal?.throwIfAborted();
   const { provider, timeouts } = call;
   const controller = new AbortController();
@@ -101,7 +106,8 @@ async function* streamChat(
 
   let completed = false;
   let bodyDone = false;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  /** The body's async iterator: it lets go of the body by itself at its end; `return()` cancels it. */
+  let reader: AsyncIterator<Uint8Array, undefined> | undefined;
   try {
     const body = buildRequestBody(call.options.model, request, call.options.body);
     deadline.arm(timeouts.connectMs, "connect");
@@ -118,7 +124,7 @@ async function* streamChat(
     }
     deadline.arm(timeouts.firstByteMs, "first-byte");
     const assembler = new ChatStreamAssembler(provider, call.options.info?.pricing);
-    const events: ModelEvent[] = [];
+    let events: ModelEvent[] = [];
 
     if (!response.ok || !response.body || !isEventStream(response)) {
       let text: string;
@@ -140,20 +146,20 @@ async function* streamChat(
       assembler.acceptCompletion(parseJson(text, provider), events);
       assembler.end(events);
       completed = true;
-      yield* events;
+      yield events;
       return;
     }
 
-    reader = response.body.getReader();
+    reader = response.body[Symbol.asyncIterator]();
     const parser = new SseParser();
     const payloads: string[] = [];
     let sawBody = false;
     let done = false;
     while (!done) {
-      let result: ReadableStreamReadResult<Uint8Array>;
+      let result: IteratorResult<Uint8Array, undefined>;
       deadline.wait();
       try {
-        result = await reader.read();
+        result = await reader.next();
       } catch (error) {
         throw translate(error);
       }
@@ -169,19 +175,28 @@ async function* streamChat(
         }
         parser.push(result.value, payloads);
       }
-      for (const payload of payloads) {
-        if (payload === "[DONE]") {
-          done = true;
-          break;
+      let failed = false;
+      let failure: unknown;
+      try {
+        for (const payload of payloads) {
+          if (payload === "[DONE]") {
+            done = true;
+            break;
+          }
+          assembler.acceptChunk(parseJson(payload, provider), events);
         }
-        // Hand out each chunk's events before the next payload can fail.
-        assembler.acceptChunk(parseJson(payload, provider), events);
-        if (events.length > 0) {
-          yield* events;
-          events.length = 0;
-        }
+      } catch (error) {
+        failed = true;
+        failure = error;
       }
       payloads.length = 0;
+      // Events of the payloads before a bad one still go out, then the error. After `[DONE]` they go out with the
+      // turn's last events, at once.
+      if (events.length > 0 && (failed || !done)) {
+        yield events;
+        events = [];
+      }
+      if (failed) throw failure;
       if (result.done) break;
     }
     deadline.clear();
@@ -193,7 +208,7 @@ async function* streamChat(
     }
     assembler.end(events);
     completed = true;
-    yield* events;
+    yield events;
   } finally {
     signal?.removeEventListener("abort", onAbort);
     if (completed && reader && !bodyDone) {
@@ -203,12 +218,11 @@ async function* streamChat(
     } else {
       deadline.clear();
       // The consumer stopped early or we failed: tear the connection down instead of draining it. A completed
-      // turn only lets go of the body (cancelling it would make undici abort the finished fetch on every call).
+      // turn's body was read to its end and is let go of already (cancelling it would make undici abort the
+      // finished fetch on every call).
       if (!completed) {
         controller.abort();
-        reader?.cancel().catch(() => {});
-      } else {
-        reader?.releaseLock();
+        reader?.return?.().catch(() => {});
       }
     }
   }
@@ -216,18 +230,17 @@ async function* streamChat(
 
 /** Reads a completed turn's body to its end within `ms`; a server that holds it open longer loses the connection. */
 async function drain(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
+  reader: AsyncIterator<Uint8Array, undefined>,
   deadline: Deadline,
   ms: number,
 ): Promise<void> {
   deadline.arm(ms, "drain");
   try {
-    while (!(await reader.read()).done) {}
+    while (!(await reader.next()).done) {}
     deadline.clear();
-    reader.releaseLock();
   } catch {
     deadline.clear();
-    reader.cancel().catch(() => {});
+    reader.return?.().catch(() => {});
   }
 }
 

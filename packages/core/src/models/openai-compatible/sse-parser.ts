@@ -1,6 +1,6 @@
 /**
  * Incremental Server-Sent Events parser for the Chat Completions stream (hot path: no regex, no per-line
- * allocation beyond the line itself). Feed raw bytes with `push`; it returns the `data` payload of every event
+ * allocation beyond each event's payload). Feed raw bytes with `push`; it returns the `data` payload of every event
  * completed so far. Handles events and UTF-8 sequences split across network chunks, `\r\n` line endings,
  * comment lines (`: keep-alive`) and multi-line `data` fields (joined with `\n`). Other fields (`event`, `id`,
  * `retry`) are ignored: OpenAI-compatible servers carry everything in `data`.
@@ -24,7 +24,7 @@ export class SseParser {
     this.buffer += this.decoder.decode();
     this.drain(out);
     if (this.buffer.length > 0) {
-      this.line(this.buffer, out);
+      this.line(this.buffer, 0, this.buffer.length, out);
       this.buffer = "";
     }
     if (this.data !== undefined) {
@@ -40,7 +40,7 @@ export class SseParser {
     let newline = buffer.indexOf("\n", scanFrom);
     while (newline !== -1) {
       const end = newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-      this.line(buffer.slice(start, end), out);
+      this.line(buffer, start, end, out);
       start = newline + 1;
       newline = buffer.indexOf("\n", start);
     }
@@ -48,19 +48,20 @@ export class SseParser {
     return out;
   }
 
-  private line(line: string, out: string[]): void {
-    if (line.length === 0) {
+  /** The line `buffer[start, end)`, read in place: only a `data` value is ever copied out. */
+  private line(buffer: string, start: number, end: number, out: string[]): void {
+    if (start === end) {
       if (this.data !== undefined) out.push(this.data);
       this.data = undefined;
       return;
     }
-    if (line.charCodeAt(0) === 58 /* ":" comment */) return;
-    if (!line.startsWith("data")) return;
+    if (buffer.charCodeAt(start) === 58 /* ":" comment */) return;
+    if (end - start < 4 || !buffer.startsWith("data", start)) return;
     let value: string;
-    if (line.length === 4) value = "";
-    else if (line.charCodeAt(4) !== 58)
+    if (end - start === 4) value = "";
+    else if (buffer.charCodeAt(start + 4) !== 58)
       return; // a field named e.g. "database", not "data"
-    else value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+    else value = buffer.slice(buffer.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end);
     this.data = this.data === undefined ? value : `${this.data}\n${value}`;
   }
 }

@@ -1,4 +1,5 @@
 import { ModelNotConfiguredError } from "../../errors/errors.ts";
+import { type BatchingModel, eventBatches } from "../../model/event-batches.ts";
 import type { Model, ModelEvent, ModelInfo, ModelRequest } from "../../model/model.ts";
 import { type OpenAICompatibleTimeouts, openaiCompatible } from "../openai-compatible/openai-compatible.ts";
 import { lookupModelInfo } from "./catalog.ts";
@@ -70,28 +71,35 @@ export function qwen(options: QwenOptions): QwenModel {
     timeouts: options.timeouts,
     fetch: options.fetch,
     body,
-  });
+  }) as BatchingModel; // the adapter also hands out its events in batches
   const parallelToolCalls = options.parallelToolCalls ?? true;
 
-  return {
+  /** Checked when the turn starts (not when `stream` is called), like any failure of the turn. */
+  const prepare = (request: ModelRequest): ModelRequest => {
+    if (!apiKey()) {
+      throw new ModelNotConfiguredError(
+        `No Model Studio API key: set ${DASHSCOPE_API_KEY_ENV} (a key of the ${qwenRegions[region].name} region) or pass apiKey to qwen()`,
+      );
+    }
+    return request.parallelToolCalls === undefined && request.tools && request.tools.length > 0
+      ? { ...request, parallelToolCalls }
+      : request;
+  };
+
+  const model: QwenModel & BatchingModel = {
     id: inner.id,
     provider: inner.provider,
     info: inner.info,
     region,
     baseURL,
     async *stream(request: ModelRequest, signal?: AbortSignal): AsyncGenerator<ModelEvent> {
-      if (!apiKey()) {
-        throw new ModelNotConfiguredError(
-          `No Model Studio API key: set ${DASHSCOPE_API_KEY_ENV} (a key of the ${qwenRegions[region].name} region) or pass apiKey to qwen()`,
-        );
-      }
-      const withDefaults =
-        request.parallelToolCalls === undefined && request.tools && request.tools.length > 0
-          ? { ...request, parallelToolCalls }
-          : request;
-      yield* inner.stream(withDefaults, signal);
+      yield* inner.stream(prepare(request), signal);
+    },
+    async *[eventBatches](request: ModelRequest, signal?: AbortSignal): AsyncGenerator<ModelEvent[]> {
+      yield* inner[eventBatches](prepare(request), signal);
     },
   };
+  return model;
 }
 
 function catalogInfo(model: string, withPricing: boolean): ModelInfo | undefined {

@@ -4,10 +4,10 @@ import type { HostedAgent } from "../../agents/registry.ts";
 import type { OnBusy } from "../../runs/run-manager.ts";
 import { createSession, requireAgentMatch, requireSession } from "../../sessions/sessions.ts";
 import { AlreadyExistsError } from "../../store/errors.ts";
-import type { Run, Session } from "../../store/store.ts";
+import type { Run, Session, SessionEvent } from "../../store/store.ts";
 import type { RuntimeEnv, RuntimeServices } from "../context.ts";
 import { HttpError } from "../problem.ts";
-import { sseResponse } from "../sse.ts";
+import { formatSse, runSseResponse } from "../sse.ts";
 
 export interface InvokeParams {
   tenantId: string;
@@ -103,13 +103,17 @@ export function runEventStream(
   afterSeq: number,
   headers: Record<string, string> = {},
 ): Response {
-  return sseResponse(
+  return runSseResponse(
     c,
-    (signal) => services.runs.events(run, afterSeq, signal),
+    services.runs,
+    run,
+    afterSeq,
+    runEventFormat,
     { "x-skein-run-id": run.id, "x-skein-session-id": run.sessionId, ...headers },
-    {
-      heartbeatMs: services.sseHeartbeatMs,
-      toMessage: (event) => ({ id: event.seq, event: event.type, data: event.data }),
-    },
+    { heartbeatMs: services.sseHeartbeatMs },
   );
 }
+
+const runEventFormat = {
+  event: (event: SessionEvent) => formatSse({ id: event.seq, event: event.type, data: event.data }),
+};

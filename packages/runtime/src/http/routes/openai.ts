@@ -1,20 +1,17 @@
-import type { Usage } from "@skein/core";
 import { readBody } from "../body.ts";
 import type { RuntimeApp, RuntimeServices } from "../context.ts";
+import { ChunkFormat } from "../openai/chunk-format.ts";
 import {
   type ChunkContext,
   chatCompletionRequest,
-  chunk,
   completionBody,
   completionId,
-  finishReason,
   openAIError,
   toSkeinMessages,
   unixSeconds,
-  usageChunk,
 } from "../openai/wire.ts";
 import { HttpError } from "../problem.ts";
-import { type SseMessage, sseResponse } from "../sse.ts";
+import { runSseResponse } from "../sse.ts";
 import { parseOnBusy, startInvocation } from "./invoke.ts";
 
 /** Continues a session over the OpenAI-compatible endpoint (the request's `user` field works too). */
@@ -75,50 +72,9 @@ export function registerOpenAIRoutes(app: RuntimeApp, services: RuntimeServices)
       model: agent.name,
       includeUsage: body.stream_options?.include_usage === true,
     };
-    // The answer is the final turn's text, streamed or not: text a model writes before calling tools is not part
-    // of it. An agent with tools may call them in any turn, so each turn's text is held until the turn ends
-    // without tool calls; an agent without tools streams every delta as it comes.
-    const holdTurns = agent.tools.length > 0;
-    return sseResponse(
-      c,
-      async function* (signal): AsyncGenerator<SseMessage> {
-        yield { data: chunk(ctx, { role: "assistant", content: "" }) };
-        let held: string[] = [];
-        for await (const event of services.runs.events(run, 0, signal)) {
-          const data = event.data as StreamedEvent;
-          if (data.type === "turn-start" || data.type === "turn-discarded") held = [];
-          if (data.type === "text-delta" && data.text) {
-            if (holdTurns) held.push(data.text);
-            else yield { data: chunk(ctx, { content: data.text }) };
-          }
-          if (data.type === "turn-end") {
-            if (!data.message?.toolCalls?.length)
-              for (const text of held) yield { data: chunk(ctx, { content: text }) };
-            held = [];
-          }
-          if (data.type === "run-end") {
-            if (data.error && data.stopReason !== "done") {
-              yield { data: openAIError(502, data.error.code, data.error.message) };
-            } else {
-              yield { data: chunk(ctx, {}, finishReason(data.stopReason)) };
-              if (ctx.includeUsage && data.usage) yield { data: usageChunk(ctx, data.usage) };
-            }
-          }
-        }
-        yield { data: "[DONE]", raw: true };
-      },
-      headers,
-      { heartbeatMs: services.sseHeartbeatMs },
-    );
+    const format = new ChunkFormat(ctx, agent.tools.length > 0);
+    return runSseResponse(c, services.runs, run, 0, format, headers, {
+      heartbeatMs: services.sseHeartbeatMs,
+    });
   });
-}
-
-/** The fields of stored agent events the stream reads. */
-interface StreamedEvent {
-  type: string;
-  text?: string;
-  message?: { toolCalls?: unknown[] };
-  stopReason?: string;
-  usage?: Usage;
-  error?: { code: string; message: string };
 }

@@ -1,0 +1,147 @@
+import type { Run, SessionEvent, Store } from "../store/store.ts";
+import type { FeedWaiter, RunFeed } from "./run-feed.ts";
+
+/** Where a follower delivers a run's events (an SSE connection). */
+export interface RunEventSink {
+  /** Takes the next event; false asks for a pause, which the sink ends with `RunFollower.resume()`. */
+  deliver(event: SessionEvent): boolean;
+  /** Every event was delivered and the run has ended here, or reading failed (`error`). Not called after `stop()`. */
+  finish(error?: unknown): void;
+}
+
+/** What a follower reads: the store, and the feed of a run while it is live in this process. */
+export interface RunEventHost {
+  readonly eventStore: Store;
+  feedOf(runId: string): RunFeed | undefined;
+}
+
+const IDLE = 0;
+const BUSY = 1;
+const PAUSED = 2;
+const STOPPED = 3;
+const pageSize = 500;
+
+/**
+ * Pushes a run's events after `afterSeq`, then its live ones as they are committed, to a sink until the run ends
+ * here (what `readRunEvents` yields, in the same order). An idle follower is this object and its place in the
+ * feed's waiters: no suspended generator, promise or abort signal per reader, which is what a server holding
+ * thousands of idle streams needs. Live events come from memory; the store is read for older ones and at the end.
+ */
+export class RunFollower implements FeedWaiter {
+  private readonly host: RunEventHost;
+  private readonly run: Run;
+  private readonly sink: RunEventSink;
+  private cursor: number;
+  private state = IDLE;
+  private waitingOn: RunFeed | undefined;
+
+  constructor(host: RunEventHost, run: Run, afterSeq: number, sink: RunEventSink) {
+    this.host = host;
+    this.run = run;
+    this.cursor = afterSeq;
+    this.sink = sink;
+  }
+
+  start(): this {
+    this.safePump();
+    return this;
+  }
+
+  /** Continues after the sink asked for a pause. */
+  resume(): void {
+    if (this.state !== PAUSED) return;
+    this.state = IDLE;
+    this.safePump();
+  }
+
+  /** No more events: the reader has gone. */
+  stop(): void {
+    this.state = STOPPED;
+    this.waitingOn?.unwait(this);
+    this.waitingOn = undefined;
+  }
+
+  /** The feed has new events or ended (`FeedWaiter`). */
+  wake(): void {
+    this.waitingOn = undefined;
+    this.safePump();
+  }
+
+  /** A sink that throws ends its stream with the error (never the feed's or the caller's code). */
+  private safePump(): void {
+    try {
+      this.pump();
+    } catch (error) {
+      if (this.state === STOPPED) return;
+      this.stop();
+      this.sink.finish(error);
+    }
+  }
+
+  private pump(): void {
+    if (this.state !== IDLE) return;
+    this.state = BUSY;
+    for (;;) {
+      const feed = this.host.feedOf(this.run.id);
+      const tail = feed?.after(this.cursor);
+      if (!feed || !tail) {
+        void this.readStore(feed !== undefined);
+        return;
+      }
+      if (tail.length === 0) {
+        this.state = IDLE;
+        this.waitingOn = feed;
+        feed.wait(this);
+        return;
+      }
+      if (!this.deliver(tail)) return;
+    }
+  }
+
+  /** Delivers `events`; false when the sink paused or the reader stopped. */
+  private deliver(events: readonly SessionEvent[]): boolean {
+    for (const event of events) {
+      this.cursor = event.seq;
+      const more = this.sink.deliver(event);
+      if (this.state === STOPPED) return false;
+      if (!more) {
+        this.state = PAUSED;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private async readStore(live: boolean): Promise<void> {
+    let batch: SessionEvent[];
+    try {
+      batch = await this.host.eventStore.listEvents(this.run.tenantId, this.run.sessionId, {
+        runId: this.run.id,
+        afterSeq: this.cursor,
+        limit: pageSize,
+      });
+    } catch (error) {
+      if (this.state === STOPPED) return;
+      this.state = STOPPED;
+      this.sink.finish(error);
+      return;
+    }
+    if (this.state === STOPPED) return;
+    let more: boolean;
+    try {
+      more = this.deliver(batch);
+    } catch (error) {
+      this.stop();
+      this.sink.finish(error);
+      return;
+    }
+    if (!more) return; // paused (resume() reads on from the cursor) or stopped
+    if (batch.length < pageSize && !live) {
+      this.state = STOPPED;
+      this.sink.finish();
+      return;
+    }
+    this.state = IDLE;
+    this.safePump();
+  }
+}
