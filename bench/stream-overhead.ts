@@ -51,7 +51,8 @@ export async function streamOverhead({ quick }: BenchOptions): Promise<Section> 
     for (const { chunks, runs } of plan) {
       const url = knobsURL(server.origin, { toolTurns: 0, chunks });
       const raw = rawFetchAgent(url);
-      const skein = skeinAgent(url);
+      // Over `fetch` like the raw loop: the per-chunk cost of parsing and events, not the choice of transport.
+      const skein = skeinAgent(url, globalThis.fetch);
       const warmup = Math.max(3, Math.ceil(runs / 3));
       for (let i = 0; i < warmup; i++) {
         await timeStream(raw.stream, chunks);
@@ -96,7 +97,7 @@ export async function streamOverhead({ quick }: BenchOptions): Promise<Section> 
   const added10k = at10k ? (at10k.skein.median - at10k.raw.median) / at10k.chunks : Number.NaN;
   const markdown = [
     "One streamed answer of N chunks (no tools), read to the end: Skein `agent.stream()` events against the raw " +
-      "loop's SSE parse. Runs interleaved after warm-up; times are medians with p10–p90.",
+      "loop's SSE parse, both over Node's `fetch`. Runs interleaved after warm-up; times are medians with p10–p90.",
     "",
     table(
       [

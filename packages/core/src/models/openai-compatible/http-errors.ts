@@ -53,8 +53,8 @@ export function parseErrorBody(text: string): ProviderErrorInfo {
   };
 }
 
-/** `Retry-After` as seconds or an HTTP date; OpenAI's `retry-after-ms` wins when present. */
-export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
+/** `Retry-After` as seconds or an HTTP date, in ms; OpenAI's `retry-after-ms` wins when present. */
+export function parseRetryAfter(headers: Pick<Headers, "get">, now = Date.now()): number | undefined {
   const ms = headers.get("retry-after-ms");
   if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
   const value = headers.get("retry-after");
