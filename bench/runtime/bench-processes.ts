@@ -30,6 +30,14 @@ export async function spawnServer(
   return { ...child, memory: () => child.send({ cmd: "mem" }), cpuMs: () => cpuMs(child) };
 }
 
+/** The SSE baseline: a bare Node HTTP server holding SSE streams (`bare-sse-server.ts`), with the same commands. */
+export async function spawnBareSseServer(config: { sseHeartbeatMs?: number }): Promise<ServerProcess> {
+  const child = await spawnBenchChild<BenchServerReady>(script("./bare-sse-server.ts"), config, {
+    execArgv: ["--expose-gc"],
+  });
+  return { ...child, memory: () => child.send({ cmd: "mem" }), cpuMs: () => cpuMs(child) };
+}
+
 export interface LoadCommand {
   concurrency: number;
   requests: number;

@@ -11,6 +11,9 @@ import { createApiKey, createLogger, startServer } from "@skein/runtime";
 import { pino } from "pino";
 import { type BenchAgentConfig, benchAgent } from "./bench-agent.ts";
 import { serveCommands } from "./child-process.ts";
+import { memoryAfterFullGc } from "./memory-figures.ts";
+
+export type { MemoryFigures } from "./memory-figures.ts";
 
 export interface BenchServerConfig extends BenchAgentConfig {
   dataDir: string;
@@ -22,14 +25,6 @@ export interface BenchServerReady {
   url: string;
   key: string;
   agent: string;
-}
-
-export interface MemoryFigures {
-  rss: number;
-  heapUsed: number;
-  heapTotal: number;
-  external: number;
-  arrayBuffers: number;
 }
 
 const config = JSON.parse(process.argv[2]!) as BenchServerConfig;
@@ -54,19 +49,12 @@ const server = await startServer({
 });
 const { key } = await createApiKey(server.store, "bench");
 
-function memory(): MemoryFigures {
-  gc!();
-  gc!();
-  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-  return { rss, heapUsed, heapTotal, external, arrayBuffers };
-}
-
 serveCommands(
   { url: server.url, key, agent: agent.name } satisfies BenchServerReady,
   async (command) => {
     switch (command.cmd) {
       case "mem":
-        return memory();
+        return memoryAfterFullGc();
       case "cpu":
         return process.cpuUsage();
       case "stats":

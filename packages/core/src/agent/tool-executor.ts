@@ -131,6 +131,40 @@ export async function runToolCalls(calls: ToolCall[], settings: ToolRunSettings)
   }
 }
 
+/** Hooks, then the consumer; a promise only when a hook returned one. */
+function emitAndPush(
+  settings: ToolRunSettings,
+  push: (event: AgentEvent) => void,
+  event: AgentEvent,
+): void | Promise<void> {
+  const pending = settings.emit(event);
+  if (pending) return pending.then(() => push(event));
+  push(event);
+}
+
+/** Ends a call in an error result, reported as `tool-error`. */
+async function failCall(
+  call: ToolCall,
+  settings: ToolRunSettings,
+  push: (event: AgentEvent) => void,
+  started: number,
+  code: string,
+  message: string,
+): Promise<ToolCallOutcome> {
+  await emitAndPush(settings, push, {
+    type: "tool-error",
+    runId: settings.runId,
+    callId: call.id,
+    name: call.name,
+    error: { code, message },
+    durationMs: performance.now() - started,
+  });
+  return {
+    message: { role: "tool", toolCallId: call.id, name: call.name, content: message, isError: true },
+    failed: true,
+  };
+}
+
 /**
  * One call: its events, validation, hooks and the tool itself. `eager` when no other call of the batch runs beside it:
  * steps that finish synchronously then go on at once. Otherwise every step waits a tick, so concurrent calls advance
@@ -144,30 +178,10 @@ async function runOne(
 ): Promise<ToolCallOutcome> {
   const { runId } = settings;
   const started = performance.now();
-  /** Hooks, then the consumer; a promise only when a hook returned one. */
-  const emitAndPush = (event: AgentEvent): void | Promise<void> => {
-    const pending = settings.emit(event);
-    if (pending) return pending.then(() => push(event));
-    push(event);
-  };
-  const fail = async (code: string, message: string): Promise<ToolCallOutcome> => {
-    await emitAndPush({
-      type: "tool-error",
-      runId,
-      callId: call.id,
-      name: call.name,
-      error: { code, message },
-      durationMs: performance.now() - started,
-    });
-    return {
-      message: { role: "tool", toolCallId: call.id, name: call.name, content: message, isError: true },
-      failed: true,
-    };
-  };
 
   const parsed = parseArguments(call.arguments);
   let pending = settings.seen("tool-call")
-    ? emitAndPush({
+    ? emitAndPush(settings, push, {
         type: "tool-call",
         runId,
         turn: settings.turn,
@@ -178,13 +192,24 @@ async function runOne(
   const tool = settings.tools.get(call.name);
   if (!tool) {
     const available = [...settings.tools.keys()].join(", ") || "none";
-    return fail("tool_not_found", `Unknown tool "${call.name}". Available tools: ${available}.`);
+    return failCall(
+      call,
+      settings,
+      push,
+      started,
+      "tool_not_found",
+      `Unknown tool "${call.name}". Available tools: ${available}.`,
+    );
   }
-  if (!parsed.ok) return fail("tool_invalid_arguments", parsed.message);
+  if (!parsed.ok) return failCall(call, settings, push, started, "tool_invalid_arguments", parsed.message);
   let validation = tool.input.validate(parsed.value);
   if (!eager || isPromiseLike(validation)) validation = await validation;
   if (!validation.ok) {
-    return fail(
+    return failCall(
+      call,
+      settings,
+      push,
+      started,
       "tool_invalid_arguments",
       `Invalid arguments for ${call.name}: ${formatIssues(validation.issues)}`,
     );
@@ -192,9 +217,9 @@ async function runOne(
 
   const parsedCall: ParsedToolCall = { ...call, input: validation.value };
   const before: BeforeToolCallEvent = { type: "before-tool-call", runId, call: parsedCall };
-  pending = emitAndPush(before);
+  pending = emitAndPush(settings, push, before);
   if (pending || !eager) await pending;
-  if (before.deny !== undefined) return fail("tool_denied", before.deny);
+  if (before.deny !== undefined) return failCall(call, settings, push, started, "tool_denied", before.deny);
 
   for (let attempt = 1; ; attempt++) {
     let content: string;
@@ -222,16 +247,17 @@ async function runOne(
       isError: error !== undefined,
       error,
     };
-    pending = emitAndPush(after);
+    pending = emitAndPush(settings, push, after);
     if (pending || !eager) await pending;
     if (after.retry && !settings.signal?.aborted) {
       await abortableDelay(after.retry.delayMs, settings.signal);
       continue;
     }
-    if (after.isError) return fail(after.error?.code ?? "tool_failed", after.content);
+    if (after.isError)
+      return failCall(call, settings, push, started, after.error?.code ?? "tool_failed", after.content);
     pending = undefined;
     if (settings.seen("tool-result")) {
-      pending = emitAndPush({
+      pending = emitAndPush(settings, push, {
         type: "tool-result",
         runId,
         callId: call.id,

@@ -22,6 +22,8 @@ interface TestServer {
   url: string;
   connections: number;
   requests: IncomingMessage[];
+  /** Bytes of each request's body as received. */
+  bodyBytes: number[];
   closed: Promise<void>[];
 }
 
@@ -29,11 +31,14 @@ interface TestServer {
 async function serve(
   handle: (req: IncomingMessage, res: ServerResponse, n: number) => void,
 ): Promise<TestServer> {
-  const state: TestServer = { url: "", connections: 0, requests: [], closed: [] };
+  const state: TestServer = { url: "", connections: 0, requests: [], bodyBytes: [], closed: [] };
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     state.requests.push(req);
-    req.resume();
+    const index = state.bodyBytes.push(0) - 1;
+    req.on("data", (part: Buffer) => {
+      state.bodyBytes[index]! += part.length;
+    });
     req.on("end", () => handle(req, res, state.requests.length));
   });
   server.on("connection", (socket) => {
@@ -79,6 +84,30 @@ describe("the default transport (node:http on Node)", () => {
     expect(first.headers.authorization).toBe("Bearer k");
     expect(first.headers["content-type"]).toBe("application/json");
     expect(Number(first.headers["content-length"])).toBeGreaterThan(0);
+  });
+
+  it("sends each body with its own content-length and the model's fixed headers on every call", async () => {
+    const server = await serve((_req, res) => {
+      sse(res);
+      res.end(answer("ok"));
+    });
+    const model = openaiCompatible({
+      baseURL: server.url,
+      model: "m",
+      apiKey: "k",
+      headers: { "x-trace": "t" },
+    });
+    await collect(model.stream(user("short")));
+    await collect(
+      model.stream(user("a much longer message than the first one, so the bodies differ in size")),
+    );
+    const [first, second] = server.bodyBytes;
+    expect(second).toBeGreaterThan(first!);
+    expect(server.requests.map((r) => Number(r.headers["content-length"]))).toEqual([first, second]);
+    expect(server.requests.map((r) => [r.headers.authorization, r.headers["x-trace"]])).toEqual([
+      ["Bearer k", "t"],
+      ["Bearer k", "t"],
+    ]);
   });
 
   it("tears the connection down when the consumer stops mid-stream", async () => {

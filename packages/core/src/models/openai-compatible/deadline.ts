@@ -90,11 +90,12 @@ export class Deadline {
   private phaseMs = Number.POSITIVE_INFINITY;
   private waiting = false;
   private phase: DeadlinePhase = "connect";
-  private readonly controller: AbortController;
+  /** The call's abort (an AbortController or the adapter's CallAbort). */
+  private readonly controller: { abort(reason: unknown): void };
   private readonly provider: string;
   private readonly url: string;
 
-  constructor(controller: AbortController, provider: string, url: string) {
+  constructor(controller: { abort(reason: unknown): void }, provider: string, url: string) {
     this.controller = controller;
     this.provider = provider;
     this.url = url;

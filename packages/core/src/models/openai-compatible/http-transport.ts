@@ -3,7 +3,7 @@ import type { IncomingMessage } from "node:http";
 /** What the adapter needs of an HTTP response. */
 export interface WireResponse {
   readonly status: number;
-  /** A response header (lower-case name), or null. */
+  /** A response header (lower-case name), or null. A method: call it on the response. */
   header(name: string): string | null;
   /** The body's chunks; null when there is none. `return()` before the end tears the connection down. */
   readonly body: AsyncIterator<Uint8Array, undefined> | null;
@@ -13,7 +13,43 @@ export interface WireRequest {
   headers: Record<string, string>;
   body: string;
   /** Aborting it aborts the request, or the body being read. */
-  signal: AbortSignal;
+  abort: CallAbort;
+}
+
+/**
+ * Cancels one request, like an AbortController, but with one plain listener (the transport's) instead of an
+ * EventTarget: on `node:http` a signal would cost each request an abort listener added and removed on the socket's
+ * events. A real AbortSignal is made only when asked for (`fetch` needs one).
+ */
+export class CallAbort {
+  aborted = false;
+  reason: unknown;
+  private listener: ((reason: unknown) => void) | undefined;
+  private controller: AbortController | undefined;
+
+  abort(reason: unknown = new DOMException("This operation was aborted", "AbortError")): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.(reason);
+    this.controller?.abort(reason);
+  }
+
+  /** Runs `listener` on abort (one at a time: the transport's); `undefined` stops listening. */
+  onAbort(listener: ((reason: unknown) => void) | undefined): void {
+    this.listener = listener;
+  }
+
+  /** An AbortSignal that follows this abort, made on first use. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
 }
 
 /** POSTs a request to the model's URL (bound when the transport is made). */
@@ -41,14 +77,15 @@ const onNode = (): boolean => {
 };
 
 function fetchTransport(url: string, fetchImpl: typeof globalThis.fetch): Transport {
-  return async ({ headers, body, signal }) => {
-    const response = await fetchImpl(url, { method: "POST", headers, body, signal });
-    return {
-      status: response.status,
-      header: (name) => response.headers.get(name),
-      body: response.body ? chunksOf(response.body) : null,
-    };
-  };
+  // `then`, not an async function: one promise hop less per request.
+  return ({ headers, body, abort }) =>
+    fetchImpl(url, { method: "POST", headers, body, signal: abort.signal }).then(
+      (response): WireResponse => ({
+        status: response.status,
+        header: (name) => response.headers.get(name),
+        body: response.body ? chunksOf(response.body) : null,
+      }),
+    );
 }
 
 /** A Web stream's chunks; `return()` cancels it. Streams without async iteration (older engines) use a reader. */
@@ -91,39 +128,49 @@ function nodeTransport(url: URL): Transport {
     auth: url.username
       ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
       : undefined,
+    method: "POST",
   };
-  return async ({ headers, body, signal }) => {
+  return async ({ headers, body, abort }) => {
     const modules = await loadNodeModules();
     // One turn of the nextTick queue first: a finished turn's body, read to its end in the background, hands its
     // socket back to the agent's pool on a nextTick; choosing a socket before that would open a second connection.
+    // (Which hops suffice depends on how many the body's end takes: the test of keep-alive reuse says when too few.)
     await new Promise<void>((resolve) => process.nextTick(resolve));
+    if (abort.aborted) throw abort.reason;
     const client = secure ? modules.https : modules.http;
     return new Promise<WireResponse>((resolve, reject) => {
-      const request = client.request(
-        {
-          ...target,
-          method: "POST",
-          headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
-          signal, // Node destroys the request (and its response) when it aborts
-        },
-        (response) => resolve(nodeResponse(response, modules.zlib)),
+      const request = client.request({ ...target, headers }, (response) =>
+        resolve(new NodeWireResponse(response, modules.zlib)),
       );
+      // Set on the request, so the caller's headers object (one per model) is not copied per call.
+      request.setHeader("content-length", Buffer.byteLength(body));
+      // Destroys the request, and its response while the body is read (with no error of its own, as Node's `signal`
+      // option does: the pending call fails with "socket hang up" or "aborted", and the adapter reports the abort's
+      // reason instead). Past the body's end it is a no-op: Node marks a request whose socket went back to the pool
+      // as destroyed.
+      abort.onAbort(() => request.destroy());
       request.on("error", reject); // after the response, failures reach its body instead
       request.end(body);
     });
   };
 }
 
-function nodeResponse(response: IncomingMessage, zlib: typeof import("node:zlib")): WireResponse {
-  const header = (name: string): string | null => {
-    const value = response.headers[name];
+/** A class, not an object literal with a `header` closure: no function is made per response. */
+class NodeWireResponse implements WireResponse {
+  readonly status: number;
+  readonly body: AsyncIterator<Uint8Array, undefined> | null;
+  private readonly response: IncomingMessage;
+
+  constructor(response: IncomingMessage, zlib: typeof import("node:zlib")) {
+    this.response = response;
+    this.status = response.statusCode ?? 0;
+    this.body = nodeBody(response, this.header("content-encoding"), zlib);
+  }
+
+  header(name: string): string | null {
+    const value = this.response.headers[name];
     return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-  };
-  return {
-    status: response.statusCode ?? 0,
-    header,
-    body: nodeBody(response, header("content-encoding"), zlib),
-  };
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { type BatchingModel, eventBatches, flattenBatches } from "../../model/ev
 import type { Model, ModelEvent, ModelInfo, ModelRequest } from "../../model/model.ts";
 import { Deadline } from "./deadline.ts";
 import { errorFromResponse, parseErrorBody, parseRetryAfter } from "./http-errors.ts";
-import { createTransport, type Transport, type WireResponse } from "./http-transport.ts";
+import { CallAbort, createTransport, type Transport, type WireResponse } from "./http-transport.ts";
 import { buildRequestBody } from "./request-body.ts";
 import { SseParser } from "./sse-parser.ts";
 import { ChatStreamAssembler } from "./stream-assembler.ts";
@@ -56,7 +56,15 @@ export function openaiCompatible(options: OpenAICompatibleOptions): Model {
   const url = `${options.baseURL.replace(/\/+$/, "")}/chat/completions`;
   const provider = options.provider ?? "openai-compatible";
   const timeouts = { ...defaultTimeouts, ...options.timeouts };
-  const call: ChatCall = { url, provider, timeouts, transport: createTransport(url, options.fetch), options };
+  const call: ChatCall = {
+    url,
+    provider,
+    timeouts,
+    transport: createTransport(url, options.fetch),
+    options,
+    // A key read per call (a function) means headers per call; otherwise one object serves every request.
+    headers: typeof options.apiKey === "function" ? undefined : requestHeaders(options),
+  };
   const model: BatchingModel = {
     id: options.model,
     provider,
@@ -74,6 +82,8 @@ interface ChatCall {
   timeouts: Required<OpenAICompatibleTimeouts>;
   transport: Transport;
   options: OpenAICompatibleOptions;
+  /** The request headers when they never change (never mutated: transports copy what they send). */
+  headers: Record<string, string> | undefined;
 }
 
 function requestHeaders(options: OpenAICompatibleOptions): Record<string, string> {
@@ -94,20 +104,10 @@ async function* streamChat(
 ): AsyncGenerator<ModelEvent[]> {
   signal?.throwIfAborted();
   const { provider, timeouts } = call;
-  const controller = new AbortController();
-  const deadline = new Deadline(controller, provider, call.url);
-  const onAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-
-  // Any failure while waiting on the network: the caller's abort wins, then our own deadline.
-  const translate = (error: unknown): unknown => {
-    if (signal?.aborted) return signal.reason;
-    if (deadline.error) return deadline.error;
-    if (error instanceof ModelError) return error;
-    const cause = (error as any)?.cause;
-    const detail = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
-    return new ModelNetworkError(`Connection to ${call.url} failed: ${detail}`, { provider, cause: error });
-  };
+  const abort = new CallAbort();
+  const deadline = new Deadline(abort, provider, call.url);
+  const onAbort = signal ? () => abort.abort(signal.reason) : undefined;
+  if (onAbort) signal!.addEventListener("abort", onAbort, { once: true });
 
   let completed = false;
   let bodyDone = false;
@@ -119,12 +119,12 @@ async function* streamChat(
     let response: WireResponse;
     try {
       response = await call.transport({
-        headers: requestHeaders(call.options),
+        headers: call.headers ?? requestHeaders(call.options),
         body: JSON.stringify(body),
-        signal: controller.signal,
+        abort,
       });
     } catch (error) {
-      throw translate(error);
+      throw translateError(error, call, signal, deadline);
     }
     deadline.arm(timeouts.firstByteMs, "first-byte");
     const assembler = new ChatStreamAssembler(provider, call.options.info?.pricing);
@@ -136,7 +136,7 @@ async function* streamChat(
       try {
         text = response.body ? await readText(response.body) : "";
       } catch (error) {
-        throw translate(error);
+        throw translateError(error, call, signal, deadline);
       }
       deadline.clear();
       if (!ok) {
@@ -144,7 +144,7 @@ async function* streamChat(
         info.requestId ??= response.header("x-request-id") ?? undefined;
         throw errorFromResponse(response.status, info, {
           provider,
-          retryAfterMs: parseRetryAfter({ get: response.header }),
+          retryAfterMs: parseRetryAfter({ get: (name) => response.header(name) }),
         });
       }
       // A server that ignored `stream: true` and answered with one completion body.
@@ -166,7 +166,7 @@ async function* streamChat(
       try {
         result = await reader.next();
       } catch (error) {
-        throw translate(error);
+        throw translateError(error, call, signal, deadline);
       }
       deadline.pause();
       if (result.done) {
@@ -215,7 +215,7 @@ async function* streamChat(
     completed = true;
     yield events;
   } finally {
-    signal?.removeEventListener("abort", onAbort);
+    if (onAbort) signal!.removeEventListener("abort", onAbort);
     if (completed && reader && !bodyDone) {
       // Past [DONE]: read to the end of the body so the keep-alive connection goes back to the pool, in the
       // background (the turn is complete; the caller need not wait for the server to close its stream).
@@ -226,11 +226,32 @@ async function* streamChat(
       // turn's body was read to its end and is let go of already (cancelling it would make undici abort the
       // finished fetch on every call).
       if (!completed) {
-        controller.abort();
+        abort.abort();
         reader?.return?.().catch(() => {});
       }
     }
   }
+}
+
+/**
+ * Any failure while waiting on the network: the caller's abort wins, then our own deadline. (A function of the
+ * module, not a closure per call.)
+ */
+function translateError(
+  error: unknown,
+  call: ChatCall,
+  signal: AbortSignal | undefined,
+  deadline: Deadline,
+): unknown {
+  if (signal?.aborted) return signal.reason;
+  if (deadline.error) return deadline.error;
+  if (error instanceof ModelError) return error;
+  const cause = (error as any)?.cause;
+  const detail = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  return new ModelNetworkError(`Connection to ${call.url} failed: ${detail}`, {
+    provider: call.provider,
+    cause: error,
+  });
 }
 
 /** Reads a completed turn's body to its end within `ms`; a server that holds it open longer loses the connection. */
