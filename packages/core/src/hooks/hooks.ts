@@ -59,7 +59,7 @@ export class HookBus {
   /** A bus running this bus's handlers, then these plugins' (per-run plugins); this bus is unchanged. */
   with(plugins: Plugin[]): HookBus {
     let bus: HookBus = this;
-    for (const plugin of plugins) bus = new HookBus([plugin], bus);
+    for (const plugin of plugins) bus = layer(plugin, bus);
     return bus;
   }
 
@@ -86,3 +86,9 @@ export class HookBus {
     }
   }
 }
+
+/**
+ * A bus of one plugin over `base`. Outside the class: a class that names itself in its own body is renamed by the
+ * build (`class _HookBus`), and its exported name must stay `HookBus`.
+ */
+const layer = (plugin: Plugin, base: HookBus): HookBus => new HookBus([plugin], base);

@@ -102,7 +102,7 @@ export class McpClient {
 
   /** Starts the server (stdio) or reaches it (HTTP) and runs the initialize handshake. */
   static async connect(options: McpConnectOptions): Promise<McpClient> {
-    const mcp = new McpClient(options);
+    const mcp = new this(options); // `this`, not the class's own name, which the build would rename
     try {
       await mcp.client.connect(mcp.transport, {
         signal: options.signal,

