@@ -107,8 +107,8 @@ export function peerMarkdown(all: PeerFigures[], s: Settings): string {
     "#### Cold start (fresh process)",
     "",
     `${s.coldRuns} fresh processes per framework, no compile cache. Import = \`import()\` of the one-agent module ` +
-      "(the framework and the agent's code; Node's TypeScript stripping is warmed first, so it is not counted " +
-      "for the peers' JS, but Skein's own sources are TypeScript and are stripped inside its import).",
+      "(the framework and the agent's code; each adapter module is TypeScript, and Node's type stripping is warmed " +
+      "first, so it is not counted; every framework, Skein included, is imported as its published JavaScript).",
     "",
     table(
       [
