@@ -35,7 +35,11 @@ export interface RuntimeTelemetryOptions {
   processMetrics?: boolean;
   logger?: Logger;
   now?: () => number;
+  /** Instrumented agent wrappers kept per agent, one per tenant, least recently used dropped first (default 1,024). */
+  wrappersPerAgent?: number;
 }
+
+const DEFAULT_WRAPPERS_PER_AGENT = 1024;
 
 /**
  * The events the tracing plugin listens to, besides run-start and run-end (which the telemetry plugin hooks itself).
@@ -81,8 +85,9 @@ export class RuntimeTelemetry {
   private readonly live = new Map<string, RunContext>();
   /** The tracing plugin's handlers by event type, once it is loaded. */
   private readonly traceHandlers = new Map<string, TraceHandler[]>();
-  /** Instrumented agents by agent and tenant (`instrument`). */
+  /** Instrumented agents by agent and tenant (`instrument`), least recently used first. */
   private readonly instrumented = new WeakMap<HostedAgent, Map<string, HostedAgent>>();
+  private readonly wrappersPerAgent: number;
   /** Runs whose usage this process recorded when their agent ended them (the settle that follows skips them). */
   private readonly recordedHere = new Set<string>();
   private closing: Promise<void> | undefined;
@@ -90,6 +95,7 @@ export class RuntimeTelemetry {
   constructor(options: RuntimeTelemetryOptions = {}) {
     this.db = openTelemetryDb(options.path ?? ":memory:");
     this.now = options.now ?? Date.now;
+    this.wrappersPerAgent = options.wrappersPerAgent ?? DEFAULT_WRAPPERS_PER_AGENT;
     this.logger = options.logger;
     this.traces = new TraceStore(this.db, { retention: options.retention, now: this.now });
     this.traces.prune();
@@ -140,7 +146,8 @@ export class RuntimeTelemetry {
    * usage ledger and the metrics. Done with a run plugin (the loop calls it as it publishes each event), not a
    * generator around the run's stream: a run waiting on its model then holds nothing more of telemetry than its
    * span. New runs of an agent for a tenant share one wrapper and plugin (runs are many, agents and tenants few); a
-   * resumed run, with usage from before the restart, gets its own.
+   * resumed run, with usage from before the restart, gets its own. The wrappers of an agent are bounded
+   * (`wrappersPerAgent`): past it the least recently used tenant's is dropped, and made again if that tenant returns.
    */
   instrument(agent: HostedAgent, tenantId: string, priorUsage?: Usage): HostedAgent {
     if (priorUsage !== undefined) return this.wrap(agent, tenantId, priorUsage);
@@ -150,10 +157,13 @@ export class RuntimeTelemetry {
       this.instrumented.set(agent, byTenant);
     }
     let wrapped = byTenant.get(tenantId);
-    if (!wrapped) {
+    if (wrapped)
+      byTenant.delete(tenantId); // re-inserted below: the Map's order is the order of use
+    else {
       wrapped = this.wrap(agent, tenantId, undefined);
-      byTenant.set(tenantId, wrapped);
+      if (byTenant.size >= this.wrappersPerAgent) byTenant.delete(byTenant.keys().next().value!);
     }
+    byTenant.set(tenantId, wrapped);
     return wrapped;
   }
 
