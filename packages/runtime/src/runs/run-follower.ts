@@ -20,6 +20,7 @@ const BUSY = 1;
 const PAUSED = 2;
 const STOPPED = 3;
 const pageSize = 500;
+const none: readonly SessionEvent[] = [];
 
 /**
  * Pushes a run's events after `afterSeq`, then its live ones as they are committed, to a sink until the run ends
@@ -34,6 +35,11 @@ export class RunFollower implements FeedWaiter {
   private cursor: number;
   private state = IDLE;
   private waitingOn: RunFeed | undefined;
+  /** Events read (from the feed or a store page) and not yet delivered, from `backlogAt`. */
+  private backlog: readonly SessionEvent[] = none;
+  private backlogAt = 0;
+  /** The backlog is the run's last page: once it is delivered, the stream ends. */
+  private lastPage = false;
 
   constructor(host: RunEventHost, run: Run, afterSeq: number, sink: RunEventSink) {
     this.host = host;
@@ -82,6 +88,14 @@ export class RunFollower implements FeedWaiter {
     if (this.state !== IDLE) return;
     this.state = BUSY;
     for (;;) {
+      // What was read but not delivered before a pause goes first: a slow reader never makes the follower read
+      // (from the store or the feed) the same events again on every `drain`.
+      if (this.backlogAt < this.backlog.length && !this.deliverBacklog()) return;
+      if (this.lastPage) {
+        this.state = STOPPED;
+        this.sink.finish();
+        return;
+      }
       const feed = this.host.feedOf(this.run.id);
       const tail = feed?.after(this.cursor);
       if (!feed || !tail) {
@@ -94,13 +108,16 @@ export class RunFollower implements FeedWaiter {
         feed.wait(this);
         return;
       }
-      if (!this.deliver(tail)) return;
+      this.backlog = tail;
+      this.backlogAt = 0;
     }
   }
 
-  /** Delivers `events`; false when the sink paused or the reader stopped. */
-  private deliver(events: readonly SessionEvent[]): boolean {
-    for (const event of events) {
+  /** Delivers the backlog from where it stopped; false when the sink paused or the reader stopped. */
+  private deliverBacklog(): boolean {
+    const events = this.backlog;
+    while (this.backlogAt < events.length) {
+      const event = events[this.backlogAt++]!;
       this.cursor = event.seq;
       const more = this.sink.deliver(event);
       if (this.state === STOPPED) return false;
@@ -109,13 +126,16 @@ export class RunFollower implements FeedWaiter {
         return false;
       }
     }
+    this.backlog = none;
+    this.backlogAt = 0;
     return true;
   }
 
+  /** Reads the next page of the run's events from the store into the backlog, then pumps on. */
   private async readStore(live: boolean): Promise<void> {
-    let batch: SessionEvent[];
+    let page: SessionEvent[];
     try {
-      batch = await this.host.eventStore.listEvents(this.run.tenantId, this.run.sessionId, {
+      page = await this.host.eventStore.listEvents(this.run.tenantId, this.run.sessionId, {
         runId: this.run.id,
         afterSeq: this.cursor,
         limit: pageSize,
@@ -127,20 +147,10 @@ export class RunFollower implements FeedWaiter {
       return;
     }
     if (this.state === STOPPED) return;
-    let more: boolean;
-    try {
-      more = this.deliver(batch);
-    } catch (error) {
-      this.stop();
-      this.sink.finish(error);
-      return;
-    }
-    if (!more) return; // paused (resume() reads on from the cursor) or stopped
-    if (batch.length < pageSize && !live) {
-      this.state = STOPPED;
-      this.sink.finish();
-      return;
-    }
+    this.backlog = page;
+    this.backlogAt = 0;
+    // The run has left this process and the store has nothing after this page: it is the end.
+    this.lastPage = page.length < pageSize && !live;
     this.state = IDLE;
     this.safePump();
   }
