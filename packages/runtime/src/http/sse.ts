@@ -5,7 +5,7 @@ import type { RunManager } from "../runs/run-manager.ts";
 import type { Run } from "../store/store.ts";
 import type { RuntimeEnv } from "./context.ts";
 import { HttpError } from "./problem.ts";
-import { type RunSseFormat, writeRunSse, writeSse } from "./sse-node.ts";
+import { type RunSseFormat, writeRunSse } from "./sse-node.ts";
 
 export type { RunSseFormat } from "./sse-node.ts";
 
@@ -42,30 +42,6 @@ const SSE_HEADERS = {
   "cache-control": "no-cache",
   "x-accel-buffering": "no",
 };
-
-/**
- * A `text/event-stream` response of `source`'s messages, with the request's id. On Node (`@hono/node-server`) it is
- * written straight to the connection (`sse-node.ts`: the cheap path an idle stream needs); elsewhere (`app.request`
- * in tests, other runtimes) it is a Web `ReadableStream` response. Either way, when the client goes away the signal
- * given to `source` aborts, so a reader waiting for the next event stops at once.
- */
-export function sseResponse<T = SseMessage>(
-  c: Context<RuntimeEnv>,
-  source: (signal: AbortSignal) => AsyncIterable<T>,
-  headers: Record<string, string> = {},
-  options: SseOptions & { toMessage?: (item: T) => SseMessage } = {},
-): Response {
-  const all = { ...SSE_HEADERS, "x-request-id": c.get("requestId"), ...headers };
-  const heartbeatMs = options.heartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS;
-  // Items become messages here rather than in a generator around the source: one object less per open stream.
-  const toMessage = options.toMessage ?? ((item: T) => item as SseMessage);
-  const outgoing = nodeOutgoing(c);
-  if (outgoing) {
-    writeSse(outgoing, source, toMessage, all, heartbeatMs);
-    return RESPONSE_ALREADY_SENT; // the adapter's marker: the handler wrote the response itself
-  }
-  return webSseResponse(source, (item) => formatSse(toMessage(item)), all, heartbeatMs);
-}
 
 /** Node's response for this request, when the app runs on `@hono/node-server` and nothing was sent yet. */
 function nodeOutgoing(c: Context<RuntimeEnv>): ServerResponse | undefined {
