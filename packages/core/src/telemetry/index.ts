@@ -6,4 +6,5 @@ export {
   setupOtlpTracing,
 } from "./otlp.ts";
 export { isSecretKey, REDACTED, redactSecrets } from "./redact.ts";
+export { RunSpanIds, runSpanIdsOf } from "./run-span-ids.ts";
 export { type TracingPlugin, type TracingPluginOptions, tracingPlugin } from "./tracing-plugin.ts";

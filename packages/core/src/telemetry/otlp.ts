@@ -2,7 +2,12 @@ import { createRequire } from "node:module";
 import type { Attributes, Tracer } from "@opentelemetry/api";
 import type * as OtlpHttp from "@opentelemetry/exporter-trace-otlp-http";
 import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type IdGenerator,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 
 export interface OtlpTracingOptions {
@@ -12,6 +17,8 @@ export interface OtlpTracingOptions {
   resourceAttributes?: Attributes;
   /** Processors to run beside the OTLP exporter (e.g. a trace store). */
   spanProcessors?: SpanProcessor[];
+  /** The provider's span and trace ids (e.g. `RunSpanIds`); default random. */
+  idGenerator?: IdGenerator;
 }
 
 export interface OtlpTracing {
@@ -50,6 +57,7 @@ export function setupOtlpTracing(options: OtlpTracingOptions): OtlpTracing | und
   }).merge(detectResources({ detectors: [envDetector] }));
   const provider = new BasicTracerProvider({
     resource,
+    idGenerator: options.idGenerator,
     spanProcessors: [
       new BatchSpanProcessor(new (loadOtlpHttp().OTLPTraceExporter)()),
       ...(options.spanProcessors ?? []),

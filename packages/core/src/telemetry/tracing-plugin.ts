@@ -37,6 +37,7 @@ import {
   toolDefinitionsJson,
   toolResultJson,
 } from "./gen-ai.ts";
+import type { RunSpanIds } from "./run-span-ids.ts";
 
 export interface TracingPluginOptions {
   /** Default: the global tracer provider's `@skein/core` tracer (a no-op until a provider is registered). */
@@ -52,6 +53,11 @@ export interface TracingPluginOptions {
   attributes?: (event: RunStartEvent) => Attributes | undefined;
   /** Runs whose `run-end` never came (a stream abandoned midway) are ended past this many (default 10 000). */
   maxOpenRuns?: number;
+  /**
+   * Stable ids for runs' spans: the same `RunSpanIds` as the tracer provider's `idGenerator`, so that a run resumed
+   * in another process continues its trace. Default: the provider's own ids.
+   */
+  runSpanIds?: Pick<RunSpanIds, "during">;
 }
 
 export interface TracingPlugin extends Plugin {
@@ -168,11 +174,13 @@ export function tracingPlugin(options: TracingPluginOptions = {}): TracingPlugin
       };
       if (capture) attributes[GEN_AI.inputMessages] = inputMessagesJson(event.input);
       const parent = options.parent?.(event) ?? otelContext.active();
-      const span = tracer.startSpan(
-        `invoke_agent ${event.agent}`,
-        { kind: SpanKind.INTERNAL, startTime: epochNow(), attributes },
-        parent,
-      );
+      const start = () =>
+        tracer.startSpan(
+          `invoke_agent ${event.agent}`,
+          { kind: SpanKind.INTERNAL, startTime: epochNow(), attributes },
+          parent,
+        );
+      const span = options.runSpanIds ? options.runSpanIds.during(event.runId, start) : start();
       runs.set(event.runId, {
         runId: event.runId,
         span,

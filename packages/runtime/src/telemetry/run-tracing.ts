@@ -1,5 +1,6 @@
 import { BasicTracerProvider, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import {
+  RunSpanIds,
   setupOtlpTracing,
   type TracingPlugin,
   type TracingPluginOptions,
@@ -26,14 +27,23 @@ export function startRunTracing(options: {
   otlp: boolean;
   attributes: TracingPluginOptions["attributes"];
 }): RunTracing {
+  // Run spans take ids derived from their run ids: a run resumed after a crash continues its trace.
+  const runSpanIds = new RunSpanIds();
   const otlp = options.otlp
-    ? setupOtlpTracing({ serviceName: "skein-runtime", spanProcessors: [options.recorder] })
+    ? setupOtlpTracing({
+        serviceName: "skein-runtime",
+        spanProcessors: [options.recorder],
+        idGenerator: runSpanIds,
+      })
     : undefined;
-  const provider = otlp?.provider ?? new BasicTracerProvider({ spanProcessors: [options.recorder] });
+  const provider =
+    otlp?.provider ??
+    new BasicTracerProvider({ spanProcessors: [options.recorder], idGenerator: runSpanIds });
   const plugin = tracingPlugin({
     tracer: provider.getTracer("@skein/runtime"),
     captureContent: options.captureContent,
     attributes: options.attributes,
+    runSpanIds,
   });
   return {
     plugin,

@@ -91,8 +91,11 @@ export class TraceStore {
         `INSERT OR REPLACE INTO skein_trace_spans (${spanColumns}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
       );
       const insertTrace = this.db.prepare(
+        // A trace starts with its earliest span: a run resumed after a crash keeps its trace (its run span has the
+        // ids of the one lost in the crash), and the spans from before the crash started before the new run span.
         `INSERT OR REPLACE INTO skein_traces (trace_id, tenant_id, run_id, session_id, agent, name, start_time,
-           end_time, status_code, input_tokens, output_tokens) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+           end_time, status_code, input_tokens, output_tokens)
+         VALUES (?,?,?,?,?,?,(SELECT MIN(start_time) FROM skein_trace_spans WHERE trace_id = ?),?,?,?,?)`,
       );
       for (const s of spans) {
         insertSpan.run(
@@ -120,7 +123,7 @@ export class TraceStore {
           s.sessionId,
           str(s.attributes["gen_ai.agent.name"]),
           s.name,
-          s.startTimeMs,
+          s.traceId,
           s.endTimeMs,
           statusCodes.indexOf(s.status.code),
           num(s.attributes["gen_ai.usage.input_tokens"]),

@@ -74,6 +74,38 @@ const toolCalls = (...calls: [string, string][]): MockStep => ({
   usage: { prompt_tokens: 100, completion_tokens: 10 },
 });
 
+/**
+ * The run's trace after a crash and a resume is one trace: one run span (the resumed one, with the ids of the span
+ * lost in the crash), every other span under a span of the trace, and spans from before the crash among them.
+ */
+async function expectWholeTrace(server: ServerProcess, runId: string, killedAt: number) {
+  const { spans } = (await (await fetch(`${server.url}/v1/runs/${runId}/trace`)).json()) as {
+    spans: {
+      traceId: string;
+      spanId: string;
+      parentSpanId: string | null;
+      name: string;
+      startTimeMs: number;
+    }[];
+  };
+  expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
+  const roots = spans.filter((s) => s.parentSpanId === null);
+  expect(roots.map((s) => s.name)).toEqual(["invoke_agent worker"]);
+  const ids = new Set(spans.map((s) => s.spanId));
+  for (const span of spans) if (span.parentSpanId !== null) expect(ids).toContain(span.parentSpanId);
+  expect(spans.some((s) => s !== roots[0] && s.startTimeMs < killedAt)).toBe(true);
+  // Listed once, starting with its first span (from before the crash), not with the resumed run span.
+  const { data } = (await (await fetch(`${server.url}/v1/traces`)).json()) as {
+    data: { traceId: string; runId: string; startTimeMs: number }[];
+  };
+  expect(data.filter((t) => t.runId === runId)).toEqual([
+    expect.objectContaining({
+      traceId: spans[0]!.traceId,
+      startTimeMs: Math.min(...spans.map((s) => s.startTimeMs)),
+    }),
+  ]);
+}
+
 /** The usage ledger's totals for the dev tenant (`GET /v1/usage?groupBy=agent`). */
 async function ledger(server: ServerProcess) {
   const { data } = await (await fetch(`${server.url}/v1/usage?groupBy=agent`)).json();
@@ -123,6 +155,7 @@ describe("kill -9 the server during a run, then start it again on the same data"
     const { runId, sessionId } = await invokeAsync(first.url, "do two things");
     await signals.when((s) => s.phase === "start" && s.call === "call_slow");
     await followRun(first.url, runId, (e) => e.event === "tool-result" && e.data.callId === "call_fast");
+    const killedAt = Date.now();
     await first.kill();
     const before = await storedEvents(dataDir, sessionId);
 
@@ -140,6 +173,7 @@ describe("kill -9 the server during a run, then start it again on the same data"
     expectPrefix(before, after);
     expectIntactRunLog(after, runId);
     expect(mock!.requests).toHaveLength(2); // the committed tool turn is replayed from the store, not the model
+    await expectWholeTrace(second, runId, killedAt);
     await expectSessionContinues(second, sessionId);
   });
 
