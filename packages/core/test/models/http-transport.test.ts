@@ -1,7 +1,10 @@
 // The OpenAI-compatible adapter's transport: `node:http` by default on Node, the given `fetch` otherwise. Both must
 // behave alike: keep-alive reuse after a finished turn, teardown of an abandoned one, compressed bodies, errors.
+import { spawnSync } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { ModelRateLimitError } from "../../src/errors/errors.ts";
@@ -176,5 +179,61 @@ describe("a given fetch", () => {
     });
     expect(textOf(await collect(model.stream(user("hi"))))).toBe("via fetch");
     expect(seen).toEqual([`${server.url}/chat/completions`]);
+  });
+});
+
+describe("the default transport over TLS (https: node:https)", () => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const repoRoot = path.resolve(here, "../../../..");
+  // A self-signed certificate for 127.0.0.1, made for this test only (its key protects nothing).
+  const cert = path.join(here, "fixtures/loopback-cert.pem");
+  const key = path.join(here, "fixtures/loopback-key.pem");
+  /** An HTTPS model server and one streamed call to it, in a fresh Node whose trusted CAs `env` sets. */
+  const callOverTls = (env: Record<string, string>) => {
+    const script = `
+      import { readFileSync } from "node:fs";
+      import { createServer } from "node:https";
+      import { openaiCompatible } from "@skein/core";
+      const sse = ${JSON.stringify(answer("over TLS"))};
+      const server = createServer(
+        { key: readFileSync(${JSON.stringify(key)}), cert: readFileSync(${JSON.stringify(cert)}) },
+        (req, res) => { req.resume(); req.on("end", () => { res.writeHead(200, { "content-type": "text/event-stream" }); res.end(sse); }); },
+      );
+      await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const model = openaiCompatible({ baseURL: "https://127.0.0.1:" + server.address().port + "/v1", model: "m" });
+      let text = "";
+      let error;
+      try {
+        for await (const event of model.stream({ messages: [{ role: "user", content: "hi" }] }))
+          if (event.type === "text-delta") text += event.text;
+      } catch (caught) {
+        error = { name: caught.constructor.name, message: caught.message };
+      }
+      console.log(JSON.stringify({ text, error }));
+      server.closeAllConnections();
+      server.close();
+    `;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: "", NODE_EXTRA_CA_CERTS: "", ...env },
+      timeout: 30_000,
+    });
+    expect(child.status, child.stderr).toBe(0);
+    return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as {
+      text: string;
+      error?: { name: string; message: string };
+    };
+  };
+
+  it("streams from a server whose certificate the process trusts", () => {
+    expect(callOverTls({ NODE_EXTRA_CA_CERTS: cert })).toEqual({ text: "over TLS" });
+  });
+
+  it("refuses a certificate the process does not trust, with a typed network error", () => {
+    const { text, error } = callOverTls({});
+    expect(text).toBe("");
+    expect(error?.name).toBe("ModelNetworkError");
+    expect(error?.message).toMatch(/certificate/i);
   });
 });
