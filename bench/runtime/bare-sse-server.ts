@@ -9,7 +9,7 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { BenchServerReady } from "./bench-server.ts";
 import { serveCommands } from "./child-process.ts";
-import { memoryAfterFullGc } from "./memory-figures.ts";
+import { serverCommand } from "./server-commands.ts";
 
 const config = JSON.parse(process.argv[2]!) as { sseHeartbeatMs?: number };
 
@@ -39,18 +39,7 @@ serveCommands(
     key: "none",
     agent: "analyst",
   } satisfies BenchServerReady,
-  async (command) => {
-    switch (command.cmd) {
-      case "mem":
-        return memoryAfterFullGc();
-      case "cpu":
-        return process.cpuUsage();
-      case "stats":
-        return { activeRuns: held.size };
-      default:
-        throw new Error(`unknown command ${String(command.cmd)}`);
-    }
-  },
+  async (command) => serverCommand(command.cmd, () => held.size),
   async () => {
     for (const response of held) response.destroy();
     server.close();

@@ -11,9 +11,9 @@ import { createApiKey, createLogger, startServer } from "@skein/runtime";
 import { pino } from "pino";
 import { type BenchAgentConfig, benchAgent } from "./bench-agent.ts";
 import { serveCommands } from "./child-process.ts";
-import { memoryAfterFullGc } from "./memory-figures.ts";
+import { serverCommand } from "./server-commands.ts";
 
-export type { MemoryFigures } from "./memory-figures.ts";
+export type { MemoryFigures } from "./server-commands.ts";
 
 export interface BenchServerConfig extends BenchAgentConfig {
   dataDir: string;
@@ -52,19 +52,9 @@ const { key } = await createApiKey(server.store, "bench");
 serveCommands(
   { url: server.url, key, agent: agent.name } satisfies BenchServerReady,
   async (command) => {
-    switch (command.cmd) {
-      case "mem":
-        return memoryAfterFullGc();
-      case "cpu":
-        return process.cpuUsage();
-      case "stats":
-        return { activeRuns: server.handle.runs.activeCount };
-      case "snapshot":
-        gc();
-        return { file: writeHeapSnapshot(String(command.file)) };
-      default:
-        throw new Error(`unknown command ${String(command.cmd)}`);
-    }
+    if (command.cmd !== "snapshot") return serverCommand(command.cmd, () => server.handle.runs.activeCount);
+    gc();
+    return { file: writeHeapSnapshot(String(command.file)) };
   },
   async () => {
     await server.close(); // runs of the stalling model never end: suspended after the 200 ms grace

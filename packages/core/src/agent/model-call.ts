@@ -81,13 +81,12 @@ export async function* callModel(
               state.firstChunkAt ??= epochNow();
               if (event.type === "text-delta") text += event.text;
               else reasoning += event.text;
-              if (seen(event.type)) {
-                const out: AgentEvent = { type: event.type, runId, turn, text: event.text };
-                const pending = emit(out);
-                if (pending) await pending;
-                state.emitted = true;
-                if (!quiet) yield out;
-              } else state.emitted = true;
+              state.emitted = true;
+              if (!seen(event.type)) break;
+              const out: AgentEvent = { type: event.type, runId, turn, text: event.text };
+              const pending = emit(out);
+              if (pending) await pending;
+              if (!quiet) yield out;
               break;
             }
             case "tool-call":

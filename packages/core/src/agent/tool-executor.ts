@@ -61,73 +61,47 @@ function scopedSettings(settings: ToolRunSettings, batch: AbortController): Tool
 const ignore = (): void => {};
 
 /**
- * Runs one turn's tool calls (concurrently unless `sequential`), yielding their events as they happen and
- * returning one tool message per call, in call order. Never throws: every failure becomes an error result.
+ * Runs one turn's tool calls (concurrently unless `sequential`) and returns one tool message per call, in call
+ * order; `push` gets each call's events as they happen (after the hooks). Never throws for a tool's failure (it
+ * becomes an error result); a hook that throws stops the other calls of the turn and rejects.
  */
-export async function* executeToolCalls(
+export async function runToolCalls(
   calls: ToolCall[],
   settings: ToolRunSettings,
-): AsyncGenerator<AgentEvent, ToolCallOutcome[]> {
-  type Item =
-    | AgentEvent
-    | { type: "done"; index: number; outcome: ToolCallOutcome }
-    | { type: "failed"; error: unknown };
-  const queue = new AsyncQueue<Item>();
-  const outcomes: ToolCallOutcome[] = new Array(calls.length);
+  push: (event: AgentEvent) => void = ignore,
+): Promise<ToolCallOutcome[]> {
   // A lone call has no sibling to stop when it fails: it needs no batch controller.
-  const batch = calls.length > 1 ? new AbortController() : undefined;
-  const scoped = batch ? scopedSettings(settings, batch) : settings;
-  const push = (event: AgentEvent) => queue.push(event);
-  const eager = calls.length === 1 || settings.sequential;
-  const start = (index: number) =>
-    runOne(calls[index]!, scoped, push, eager).then(
-      (outcome) => queue.push({ type: "done", index, outcome }),
-      (error) => queue.push({ type: "failed", error }),
-    );
-  let next = 0;
-  let running = 0;
-  const launch = () => {
-    while (next < calls.length && (running === 0 || !settings.sequential)) {
-      running++;
-      void start(next++);
-    }
-  };
-  launch();
-  while (running > 0) {
-    const item = await queue.next();
-    if (item.type === "failed") {
-      batch?.abort(item.error);
-      throw item.error;
-    }
-    if (item.type === "done") {
-      outcomes[item.index] = item.outcome;
-      running--;
-      launch();
-    } else {
-      yield item;
-    }
-  }
-  return outcomes;
-}
-
-/**
- * `executeToolCalls` for a consumer that reads no events (`agent.run()`): the same calls, hooks, order and
- * failure handling, without handing each event over through a queue and a generator.
- */
-export async function runToolCalls(calls: ToolCall[], settings: ToolRunSettings): Promise<ToolCallOutcome[]> {
-  // A lone call has no sibling to stop when it fails: it needs no batch controller.
-  if (calls.length === 1) return [await runOne(calls[0]!, settings, ignore, true)];
+  if (calls.length === 1) return [await runOne(calls[0]!, settings, push, true)];
   const batch = new AbortController();
   const scoped = scopedSettings(settings, batch);
   try {
     if (!settings.sequential)
-      return await Promise.all(calls.map((call) => runOne(call, scoped, ignore, false)));
+      return await Promise.all(calls.map((call) => runOne(call, scoped, push, false)));
     const outcomes: ToolCallOutcome[] = [];
-    for (const call of calls) outcomes.push(await runOne(call, scoped, ignore, true));
+    for (const call of calls) outcomes.push(await runOne(call, scoped, push, true));
     return outcomes;
   } catch (error) {
     batch.abort(error);
     throw error;
+  }
+}
+
+/** `runToolCalls`, its events yielded as they happen (`agent.stream()`; `agent.run()` reads none of them). */
+export async function* executeToolCalls(
+  calls: ToolCall[],
+  settings: ToolRunSettings,
+): AsyncGenerator<AgentEvent, ToolCallOutcome[]> {
+  type Item = AgentEvent | { type: "done"; outcomes: ToolCallOutcome[] } | { type: "failed"; error: unknown };
+  const queue = new AsyncQueue<Item>();
+  void runToolCalls(calls, settings, (event) => queue.push(event)).then(
+    (outcomes) => queue.push({ type: "done", outcomes }),
+    (error) => queue.push({ type: "failed", error }),
+  );
+  for (;;) {
+    const item = await queue.next();
+    if (item.type === "done") return item.outcomes;
+    if (item.type === "failed") throw item.error;
+    yield item;
   }
 }
 

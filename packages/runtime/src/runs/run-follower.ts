@@ -24,7 +24,7 @@ const none: readonly SessionEvent[] = [];
 
 /**
  * Pushes a run's events after `afterSeq`, then its live ones as they are committed, to a sink until the run ends
- * here (what `readRunEvents` yields, in the same order). An idle follower is this object and its place in the
+ * here. An idle follower is this object and its place in the
  * feed's waiters: no suspended generator, promise or abort signal per reader, which is what a server holding
  * thousands of idle streams needs. Live events come from memory; the store is read for older ones and at the end.
  */
@@ -153,5 +153,65 @@ export class RunFollower implements FeedWaiter {
     this.lastPage = page.length < pageSize && !live;
     this.state = IDLE;
     this.safePump();
+  }
+}
+
+/** Events a pull reader may have waiting before its follower pauses. */
+const PULL_BUFFER = 64;
+
+/**
+ * A follower's events as an async iterable, for readers that pull (the Web SSE path, tests): the same events in the
+ * same order, with the follower paused while the reader is behind. Ends when the run has ended here or `signal`
+ * aborts; a reader that stops early stops the follower.
+ */
+export async function* followedEvents(
+  follow: (sink: RunEventSink) => RunFollower,
+  signal?: AbortSignal,
+): AsyncGenerator<SessionEvent> {
+  if (signal?.aborted) return;
+  const buffered: SessionEvent[] = [];
+  let ended: { error?: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const follower = follow({
+    deliver(event) {
+      buffered.push(event);
+      notify();
+      return buffered.length < PULL_BUFFER;
+    },
+    finish(error) {
+      ended = { error };
+      notify();
+    },
+  });
+  const onAbort = () => {
+    ended ??= {};
+    notify();
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    for (let i = 0; ; ) {
+      if (i < buffered.length) {
+        yield buffered[i++]!;
+        continue;
+      }
+      buffered.length = i = 0;
+      if (ended) {
+        if (ended.error !== undefined) throw ended.error;
+        return;
+      }
+      follower.resume(); // no-op unless the follower paused on a full buffer
+      if (buffered.length === 0 && !ended)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    follower.stop();
   }
 }

@@ -7,8 +7,8 @@ import { isTerminal } from "../store/store.ts";
 import { loadSessionHistory } from "./history.ts";
 import { decideResume, resumeEvents } from "./resume-run.ts";
 import { commitEvents, endRunWithError, errorInfo, suspendRun } from "./run-driver.ts";
-import { type RunFeed, readRunEvents } from "./run-feed.ts";
-import { type RunEventHost, type RunEventSink, RunFollower } from "./run-follower.ts";
+import type { RunFeed } from "./run-feed.ts";
+import { followedEvents, type RunEventHost, type RunEventSink, RunFollower } from "./run-follower.ts";
 import { laneKey, newRunId, RunHost } from "./run-host.ts";
 import type { RecoveryReport, ShutdownOptions, StartedRun, StartRunParams } from "./run-types.ts";
 
@@ -82,12 +82,13 @@ export class RunManager extends RunHost implements RunEventHost {
    * `signal` aborts). Live events come from memory (the run's feed); the store is read only for older ones.
    */
   events(run: Run, afterSeq = 0, signal?: AbortSignal): AsyncGenerator<SessionEvent> {
-    return readRunEvents(this.store, run, afterSeq, signal, () => this.live.get(run.id)?.feed);
+    return followedEvents((sink) => this.follow(run, afterSeq, sink), signal);
   }
 
   /**
    * What `events` yields, pushed to `sink` (an SSE connection) by a small follower object instead of a suspended
-   * generator: the cheap way to hold thousands of idle readers. `stop()` it when the reader goes away.
+   * generator: the cheap way to hold thousands of idle readers (`events` is a pull reader over one). `stop()` it
+   * when the reader goes away.
    */
   follow(run: Run, afterSeq: number, sink: RunEventSink): RunFollower {
     return new RunFollower(this, run, afterSeq, sink).start();

@@ -17,21 +17,26 @@ afterEach(async () => {
   files.cleanup();
 });
 
+/** A run of `agent` in session s1, started on a new manager. */
+async function startRun(agent: ReturnType<typeof worker>) {
+  const manager = runManager(store, [agent]);
+  const session = (await store.getSession(T, "s1"))!;
+  const started = await manager.start({
+    tenantId: T,
+    session,
+    agent,
+    input: [{ role: "user", content: "go" }],
+  });
+  return { manager, ...started };
+}
+
 /** A run that holds in its tool until `release` opens, then answers. */
 async function heldRun() {
   const executions = new Executions();
   const release = gate();
   const tools = [countingTool("hold", executions, { wait: () => release.promise })];
   const model = scriptedModel([{ toolCalls: [{ id: "c1", name: "hold", arguments: {} }] }, { text: "done" }]);
-  const agent = worker(model, { tools });
-  const manager = runManager(store, [agent]);
-  const session = (await store.getSession(T, "s1"))!;
-  const { run, done } = await manager.start({
-    tenantId: T,
-    session,
-    agent,
-    input: [{ role: "user", content: "go" }],
-  });
+  const { manager, run, done } = await startRun(worker(model, { tools }));
   await executions.whenStarted("hold");
   return { manager, run, done, release };
 }
@@ -119,5 +124,20 @@ describe("RunFollower", () => {
     await done;
     expect(rec.events).toHaveLength(seen);
     expect(rec.finished()).toBeUndefined();
+  });
+
+  it("events(), the pull reader over a follower, gets every event of a long run, live and stored, to the end", async () => {
+    const text = "x".repeat(300);
+    // 300 deltas: past the pull reader's buffer, so its follower pauses and resumes.
+    const { manager, run, done } = await startRun(worker(scriptedModel([{ text }], { chunkSize: 1 })));
+    const live: number[] = [];
+    for await (const event of manager.events(run)) live.push(event.seq); // read while the run commits
+    await done;
+    const late: number[] = [];
+    for await (const event of manager.events(run)) late.push(event.seq); // the run has left: from the store
+    const stored = (await store.listEvents(T, "s1", { runId: run.id })).map((e) => e.seq);
+    expect(stored.length).toBeGreaterThan(300);
+    expect(live).toEqual(stored);
+    expect(late).toEqual(stored);
   });
 });

@@ -5,37 +5,23 @@ const now = (): number => performance.now();
 /**
  * One timer for every deadline in the process, set for the earliest moment one of them could expire. Model calls
  * start and end thousands of times a second but almost never time out, so starting, moving and ending a deadline
- * only link or unlink it in a list and compare a number; the timer is re-created only when a deadline must fire
- * sooner than it is set. Unref'd: the request a deadline guards keeps the process alive, not the deadline.
+ * only touch a Set and a number; the timer is re-created only when a deadline must fire sooner than it is set.
+ * Unref'd: the request a deadline guards keeps the process alive, not the deadline.
  */
 class DeadlineClock {
-  /** The watched deadlines, a doubly linked list through their own fields: no hashing per call. */
-  private head: Deadline | undefined;
+  private readonly active = new Set<Deadline>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private fireAt = Number.POSITIVE_INFINITY;
 
   /** `deadline` may expire at `at` (performance.now() ms) or later. */
   watch(deadline: Deadline, at: number): void {
-    if (!deadline.watched) {
-      deadline.watched = true;
-      deadline.prevWatched = undefined;
-      deadline.nextWatched = this.head;
-      if (this.head) this.head.prevWatched = deadline;
-      this.head = deadline;
-    }
+    this.active.add(deadline);
     if (this.timer !== undefined && this.fireAt <= at) return; // fires in time and re-checks then
     this.schedule(at);
   }
 
   unwatch(deadline: Deadline): void {
-    if (!deadline.watched) return;
-    deadline.watched = false;
-    const { prevWatched: prev, nextWatched: next } = deadline;
-    if (prev) prev.nextWatched = next;
-    else this.head = next;
-    if (next) next.prevWatched = prev;
-    deadline.prevWatched = undefined;
-    deadline.nextWatched = undefined;
+    this.active.delete(deadline);
   }
 
   private schedule(at: number): void {
@@ -49,14 +35,12 @@ class DeadlineClock {
     this.timer = undefined;
     this.fireAt = Number.POSITIVE_INFINITY;
     const time = now();
-    // A snapshot: expiring a deadline aborts its request, whose listeners may end other deadlines meanwhile.
-    const watched: Deadline[] = [];
-    for (let deadline = this.head; deadline; deadline = deadline.nextWatched) watched.push(deadline);
     let next = Number.POSITIVE_INFINITY;
-    for (const deadline of watched) {
-      if (!deadline.watched) continue;
+    // Expiring a deadline aborts its request, whose listeners may end other deadlines meanwhile: a Set's iteration
+    // skips what is deleted during it.
+    for (const deadline of this.active) {
       const at = deadline.check(time);
-      if (at === undefined) this.unwatch(deadline);
+      if (at === undefined) this.active.delete(deadline);
       else if (at < next) next = at;
     }
     if (next !== Number.POSITIVE_INFINITY) this.schedule(next);
@@ -81,10 +65,6 @@ const PHASE_MESSAGES: Record<DeadlinePhase, (url: string, ms: number) => string>
  */
 export class Deadline {
   error: ModelTimeoutError | undefined;
-  /** The clock's list links, kept by the clock. */
-  watched = false;
-  prevWatched: Deadline | undefined;
-  nextWatched: Deadline | undefined;
   /** When the current phase ends if the adapter is still waiting; Infinity: no limit. */
   private expiresAt = Number.POSITIVE_INFINITY;
   private phaseMs = Number.POSITIVE_INFINITY;

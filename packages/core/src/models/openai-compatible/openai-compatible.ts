@@ -180,8 +180,6 @@ async function* streamChat(
         }
         parser.push(result.value, payloads);
       }
-      let failed = false;
-      let failure: unknown;
       try {
         for (const payload of payloads) {
           if (payload === "[DONE]") {
@@ -191,17 +189,15 @@ async function* streamChat(
           assembler.acceptChunk(parseJson(payload, provider), events);
         }
       } catch (error) {
-        failed = true;
-        failure = error;
+        if (events.length > 0) yield events; // the events of the payloads before a bad one still go out first
+        throw error;
       }
       payloads.length = 0;
-      // Events of the payloads before a bad one still go out, then the error. After `[DONE]` they go out with the
-      // turn's last events, at once.
-      if (events.length > 0 && (failed || !done)) {
+      // After `[DONE]` the events go out with the turn's last ones, at once.
+      if (events.length > 0 && !done) {
         yield events;
         events = [];
       }
-      if (failed) throw failure;
       if (result.done) break;
     }
     deadline.clear();

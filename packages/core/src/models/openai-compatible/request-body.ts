@@ -1,5 +1,5 @@
 import type { Message } from "../../model/messages.ts";
-import type { ModelRequest, ResponseFormat, ToolChoice, ToolSpec } from "../../model/model.ts";
+import type { ModelRequest, ResponseFormat, ToolChoice } from "../../model/model.ts";
 
 /** Chat Completions wire message. Reasoning is never sent back: providers reject or ignore it. */
 export type WireMessage =
@@ -41,36 +41,6 @@ function toWireResponseFormat(format: ResponseFormat): unknown {
   return { type: "json_schema", json_schema: { name: format.name, schema: format.schema } };
 }
 
-type WireTool = {
-  type: "function";
-  function: { name: string; description: string; parameters: ToolSpec["parameters"] };
-};
-
-/** Wire tools by the spec list they were made from: an agent sends the same list every turn. */
-const wireToolCache = new WeakMap<readonly ToolSpec[], WireTool[]>();
-
-/** The specs as Chat Completions tools, reused while the list and every spec in it are unchanged. */
-function wireTools(specs: readonly ToolSpec[]): WireTool[] {
-  const cached = wireToolCache.get(specs);
-  if (
-    cached?.length === specs.length &&
-    cached.every((wire, i) => {
-      const spec = specs[i]!;
-      const fn = wire.function;
-      return (
-        fn.name === spec.name && fn.description === spec.description && fn.parameters === spec.parameters
-      );
-    })
-  )
-    return cached;
-  const tools: WireTool[] = specs.map((tool) => ({
-    type: "function",
-    function: { name: tool.name, description: tool.description, parameters: tool.parameters },
-  }));
-  wireToolCache.set(specs, tools);
-  return tools;
-}
-
 /**
  * Builds the streaming Chat Completions body. `defaults` (provider-level fields such as `enable_thinking`) go
  * under the request's own fields; `request.providerOptions` goes over everything.
@@ -91,7 +61,12 @@ export function buildRequestBody(
     stream_options: { include_usage: true },
     ...defaults,
   };
-  if (request.tools && request.tools.length > 0) body.tools = wireTools(request.tools);
+  if (request.tools && request.tools.length > 0) {
+    body.tools = request.tools.map((tool) => ({
+      type: "function",
+      function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+    }));
+  }
   if (request.toolChoice !== undefined) body.tool_choice = toWireToolChoice(request.toolChoice);
   if (request.responseFormat !== undefined)
     body.response_format = toWireResponseFormat(request.responseFormat);
